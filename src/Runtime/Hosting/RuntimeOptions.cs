@@ -1,0 +1,79 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using MachineGrid.Runtime.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MachineGrid.Runtime.Hosting;
+
+/// <summary>Settings of a silo's grain runtime.</summary>
+public sealed class RuntimeOptions
+{
+    private readonly List<Assembly> grainAssemblies = [];
+
+    /// <summary>How long a caller waits for a grain call before it gets a <see cref="TimeoutException"/>. Default 30 s.</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an activation may stay idle before it is deactivated. Default 15 min; <see cref="CollectionAgeAttribute"/> overrides per class.</summary>
+    public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often the idle collector looks at activations. Default 1 min.</summary>
+    public TimeSpan CollectionQuantum { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long after a failed delivery a reminder tick is tried again. Default 1 min.</summary>
+    public TimeSpan ReminderRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Source-generated JSON contracts for grain state, tried before reflection.</summary>
+    public IList<IJsonTypeInfoResolver> JsonResolvers { get; } = [];
+
+    /// <summary>Assemblies scanned for grain classes.</summary>
+    public IReadOnlyList<Assembly> GrainAssemblies => grainAssemblies;
+
+    /// <summary>A short description of the storage in use, for logs.</summary>
+    public string StorageDescription { get; private set; } = "in-memory";
+
+    internal Action<IServiceCollection> RegisterStorage { get; private set; } = static services => services.AddInMemoryStorage();
+
+    /// <summary>Scans <paramref name="assembly"/> for grain classes.</summary>
+    public RuntimeOptions AddGrainAssembly(Assembly assembly)
+    {
+        grainAssemblies.Add(assembly);
+        return this;
+    }
+
+    /// <summary>Keeps state and reminders in memory: for tests; nothing survives the process.</summary>
+    public RuntimeOptions UseInMemoryStorage()
+    {
+        RegisterStorage = static services => services.AddInMemoryStorage();
+        StorageDescription = "in-memory";
+        return this;
+    }
+
+    /// <summary>Keeps state and reminders in a SQLite file (WAL, synchronous=FULL): the embedded default.</summary>
+    public RuntimeOptions UseSqlite(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        RegisterStorage = services => services.AddSqliteStorage(path);
+        StorageDescription = $"SQLite {path}";
+        return this;
+    }
+
+    /// <summary>Keeps state and reminders in PostgreSQL.</summary>
+    public RuntimeOptions UsePostgres(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        RegisterStorage = services => services.AddPostgresStorage(connectionString);
+        StorageDescription = "PostgreSQL";
+        return this;
+    }
+
+    internal JsonSerializerOptions CreateJsonOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            TypeInfoResolver = JsonTypeInfoResolver.Combine([.. JsonResolvers, new DefaultJsonTypeInfoResolver()]),
+        };
+        options.MakeReadOnly();
+        return options;
+    }
+}

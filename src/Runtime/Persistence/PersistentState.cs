@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace MachineGrid.Runtime.Persistence;
+
+/// <summary>
+/// A grain's named state bound to storage. It remembers a hash of what storage holds, so the runtime can
+/// tell whether the value changed since the last read or write and write it before deactivation.
+/// </summary>
+internal sealed class PersistentState<TState>(GrainId grainId, string stateName, IGrainStorage storage, JsonSerializerOptions json, Action onInconsistent)
+    : IPersistentState<TState>, IStateWriter where TState : new()
+{
+    private readonly JsonTypeInfo<TState> typeInfo = (JsonTypeInfo<TState>)json.GetTypeInfo(typeof(TState));
+    private ulong storedHash;
+
+    public TState State { get; set; } = new();
+
+    public string? Etag { get; private set; }
+
+    public bool RecordExists { get; private set; }
+
+    public string StateName => stateName;
+
+    public async Task ReadStateAsync()
+    {
+        var stored = await storage.ReadAsync(grainId, stateName).ConfigureAwait(false);
+        Etag = stored?.ETag;
+        RecordExists = stored?.Data is not null;
+        if (stored?.Data is { } data)
+        {
+            try
+            {
+                State = JsonSerializer.Deserialize(data, typeInfo) ?? new TState();
+            }
+            catch (JsonException ex)
+            {
+                throw new StateDeserializationException(grainId, stateName, ex);
+            }
+            storedHash = HashOf(data);
+        }
+        else
+        {
+            State = new TState();
+            storedHash = HashOf(Serialize());
+        }
+    }
+
+    public async Task WriteStateAsync()
+    {
+        var data = Serialize();
+        try
+        {
+            Etag = await storage.WriteAsync(grainId, stateName, data, Etag).ConfigureAwait(false);
+        }
+        catch (InconsistentStateException)
+        {
+            onInconsistent();
+            throw;
+        }
+        RecordExists = true;
+        storedHash = HashOf(data);
+    }
+
+    public async Task ClearStateAsync()
+    {
+        try
+        {
+            Etag = await storage.ClearAsync(grainId, stateName, Etag).ConfigureAwait(false);
+        }
+        catch (InconsistentStateException)
+        {
+            onInconsistent();
+            throw;
+        }
+        RecordExists = false;
+        State = new TState();
+        storedHash = HashOf(Serialize());
+    }
+
+    public Task WriteIfChangedAsync() => HashOf(Serialize()) == storedHash ? Task.CompletedTask : WriteStateAsync();
+
+    private byte[] Serialize() => JsonSerializer.SerializeToUtf8Bytes(State, typeInfo);
+
+    private static ulong HashOf(byte[] data)
+    {
+        var hash = 14695981039346656037ul;
+        foreach (var b in data)
+        {
+            hash = (hash ^ b) * 1099511628211ul;
+        }
+        return hash;
+    }
+}

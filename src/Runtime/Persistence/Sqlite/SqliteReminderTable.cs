@@ -1,0 +1,57 @@
+using MachineGrid.Runtime.Persistence.GroupCommit;
+using MachineGrid.Runtime.Reminders;
+using Microsoft.Data.Sqlite;
+
+namespace MachineGrid.Runtime.Persistence.Sqlite;
+
+/// <summary>Reminders in a SQLite file. Reads use pooled connections; writes are group-committed with grain state.</summary>
+internal sealed class SqliteReminderTable(SqliteDatabase database) : IReminderTable
+{
+    private const string Columns = "SELECT grain_type, grain_key, name, start_at, period, version FROM reminders";
+    private const string Order = " ORDER BY grain_type, grain_key, name";
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ReminderEntry>> ReadAllAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = Columns + Order;
+        return await ReadEntriesAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ReminderEntry>> ReadGrainAsync(GrainId grainId, CancellationToken cancellationToken = default)
+    {
+        StorageArguments.ValidateGrain(grainId);
+        await using var connection = await database.OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = Columns + " WHERE grain_type = $type AND grain_key = $key" + Order;
+        command.Parameters.AddWithValue("$type", grainId.Type);
+        command.Parameters.AddWithValue("$key", grainId.Key);
+        return await ReadEntriesAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<ReminderEntry> UpsertAsync(GrainId grainId, string name, DateTimeOffset startAt, TimeSpan period, CancellationToken cancellationToken = default) =>
+        database.UpsertReminderAsync(grainId, name, startAt, period, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> RemoveAsync(GrainId grainId, string name, string? etag, CancellationToken cancellationToken = default) =>
+        database.RemoveReminderAsync(grainId, name, etag, cancellationToken);
+
+    private static async Task<IReadOnlyList<ReminderEntry>> ReadEntriesAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var entries = new List<ReminderEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(new ReminderEntry(
+                new GrainId(reader.GetString(0), reader.GetString(1)),
+                reader.GetString(2),
+                new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero),
+                TimeSpan.FromTicks(reader.GetInt64(4)),
+                StorageVersion.ToETag(reader.GetInt64(5))));
+        }
+        return entries;
+    }
+}

@@ -1,0 +1,36 @@
+namespace MachineGrid.Runtime.Persistence.Sqlite;
+
+/// <summary>The SQLite tables. Every statement is idempotent, so running it at each start is safe.</summary>
+internal static class SqliteSchema
+{
+    /// <summary>Connection settings of the write connection: WAL, a full fsync per commit, and a wait on locks held by other processes.</summary>
+    public const string WriterPragmas = """
+        PRAGMA busy_timeout = 30000;
+        PRAGMA journal_mode = WAL;
+        PRAGMA synchronous = FULL;
+        """;
+
+    /// <summary>Creates the grain state and reminder tables when missing.</summary>
+    public const string Create = """
+        CREATE TABLE IF NOT EXISTS grain_state (
+            grain_type TEXT NOT NULL,
+            grain_key  TEXT NOT NULL,
+            state_name TEXT NOT NULL,
+            grain_hash INTEGER NOT NULL,
+            version    INTEGER NOT NULL,
+            payload    BLOB NULL,
+            PRIMARY KEY (grain_type, grain_key, state_name)
+        );
+        CREATE TABLE IF NOT EXISTS reminders (
+            grain_type TEXT NOT NULL,
+            grain_key  TEXT NOT NULL,
+            name       TEXT NOT NULL,
+            grain_hash INTEGER NOT NULL,
+            start_at   INTEGER NOT NULL,
+            period     INTEGER NOT NULL,
+            version    INTEGER NOT NULL,
+            PRIMARY KEY (grain_type, grain_key, name)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS reminders_by_grain_hash ON reminders (grain_hash);
+        """;
+}

@@ -1,0 +1,43 @@
+namespace MachineGrid.Runtime.Tests.Grains;
+
+public interface IInterleaveGrain : IGrainWithStringKey
+{
+    /// <summary>Waits until <see cref="Release"/> is called.</summary>
+    Task Block();
+
+    Task<string> Ping();
+
+    [AlwaysInterleave]
+    Task<string> InterleavedPing();
+
+    [AlwaysInterleave]
+    Task Release();
+
+    [ReadOnly]
+    Task ReadBlock();
+
+    [ReadOnly]
+    Task<string> ReadPing();
+}
+
+public sealed class InterleaveGrain : Grain, IInterleaveGrain
+{
+    private TaskCompletionSource gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Block() => gate.Task;
+
+    public Task<string> Ping() => Task.FromResult("pong");
+
+    public Task<string> InterleavedPing() => Task.FromResult("interleaved pong");
+
+    public Task Release()
+    {
+        gate.TrySetResult();
+        gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        return Task.CompletedTask;
+    }
+
+    public Task ReadBlock() => gate.Task;
+
+    public Task<string> ReadPing() => Task.FromResult("read pong");
+}

@@ -1,0 +1,84 @@
+using MachineGrid.Runtime.Tests.Grains;
+using Xunit;
+
+namespace MachineGrid.Runtime.Tests;
+
+public sealed class TurnTests
+{
+    [Fact]
+    public async Task A_non_reentrant_grain_never_has_two_calls_in_flight()
+    {
+        await using var silo = await Silos.InMemory();
+        var grain = silo.GrainFactory.GetGrain<ITurnProbeGrain>(Probe.NewKey("turns"));
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => grain.Work(5))));
+
+        Assert.Equal(1, await grain.MaxInFlight());
+        Assert.Equal(1, await grain.MaxInParallel());
+    }
+
+    [Fact]
+    public async Task A_reentrant_grain_interleaves_at_awaits_but_never_runs_two_calls_in_parallel()
+    {
+        await using var silo = await Silos.InMemory();
+        var grain = silo.GrainFactory.GetGrain<IReentrantProbeGrain>(Probe.NewKey("reentrant"));
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => grain.Work(20))));
+
+        Assert.True(await grain.MaxInFlight() > 1, "calls should interleave at their awaits");
+        Assert.Equal(1, await grain.MaxInParallel());
+    }
+
+    [Fact]
+    public async Task An_always_interleave_call_passes_a_blocked_call()
+    {
+        await using var silo = await Silos.InMemory();
+        var grain = silo.GrainFactory.GetGrain<IInterleaveGrain>(Probe.NewKey("interleave"));
+
+        var blocked = grain.Block();
+        var queued = grain.Ping();
+        Assert.Equal("interleaved pong", await grain.InterleavedPing());
+        Assert.False(blocked.IsCompleted);
+        Assert.False(queued.IsCompleted);
+
+        await grain.Release();
+        await blocked;
+        Assert.Equal("pong", await queued);
+    }
+
+    [Fact]
+    public async Task Read_only_calls_interleave_with_each_other_but_not_with_writers()
+    {
+        await using var silo = await Silos.InMemory();
+        var grain = silo.GrainFactory.GetGrain<IInterleaveGrain>(Probe.NewKey("readonly"));
+
+        var reading = grain.ReadBlock();
+        Assert.Equal("read pong", await grain.ReadPing());
+        var writer = grain.Ping();
+        await Task.Delay(50);
+        Assert.False(writer.IsCompleted);
+
+        await grain.Release();
+        await reading;
+        Assert.Equal("pong", await writer);
+    }
+
+    [Fact]
+    public async Task A_call_longer_than_the_response_timeout_gives_the_caller_a_TimeoutException()
+    {
+        await using var silo = await Silos.InMemory(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
+        var grain = silo.GrainFactory.GetGrain<ISlowGrain>(Probe.NewKey("slow"));
+        await grain.ActivationId();
+
+        var hanging = grain.Hang();
+        var queuedBehind = grain.ActivationId();
+        silo.ManualClock.Advance(TimeSpan.FromSeconds(6));
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => hanging);
+        Assert.Contains("ISlowGrain.Hang", error.Message);
+        Assert.Contains("slow/", error.Message);
+        await Assert.ThrowsAsync<TimeoutException>(() => queuedBehind);
+        await grain.OpenGate();
+        Assert.NotEqual(Guid.Empty, await grain.ActivationId());
+    }
+}
