@@ -1,3 +1,9 @@
 using BenchmarkDotNet.Running;
+using MachineGrid.Bench.Calls;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args is ["memory", ..])
+{
+    await ActivationMemory.RunAsync();
+    return;
+}
+BenchmarkSwitcher.FromAssembly(typeof(ActivationMemory).Assembly).Run(args);

@@ -156,6 +156,7 @@ internal sealed class Activation : SynchronizationContext, IThreadPoolWorkItem
         if (task.IsCompleted)
         {
             ReleaseInline(method.AlwaysInterleave, method.ReadOnly, request, finished: true);
+            RuntimeMetrics.Calls.Add(1, new KeyValuePair<string, object?>("grain.type", Class.TypeName));
             return task;
         }
         ReleaseInline(method.AlwaysInterleave, method.ReadOnly, request, finished: false);
@@ -299,6 +300,7 @@ internal sealed class Activation : SynchronizationContext, IThreadPoolWorkItem
             Release(message.AlwaysInterleave, message.ReadOnly, message.Request!, message.KeepsAlive);
             Pump();
         }
+        RuntimeMetrics.Calls.Add(1, new KeyValuePair<string, object?>("grain.type", Class.TypeName));
         if (message.QueuedAt != 0)
         {
             RuntimeMetrics.CallLatency.Record(runtime.Time.GetElapsedTime(message.QueuedAt).TotalMilliseconds);

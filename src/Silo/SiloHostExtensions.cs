@@ -1,0 +1,25 @@
+using MachineGrid.Runtime.Hosting;
+
+namespace MachineGrid.Silo;
+
+/// <summary>Wires the silo into a host.</summary>
+public static class SiloHostExtensions
+{
+    /// <summary>Adds the grain runtime on the configured storage: PostgreSQL when a connection string is given, else SQLite under the data folder.</summary>
+    public static IHostApplicationBuilder AddMachineGridSilo(this IHostApplicationBuilder builder)
+    {
+        var settings = builder.Configuration.GetSection("MachineGrid").Get<SiloSettings>() ?? new SiloSettings();
+        builder.Services.AddMachineGridRuntime(options =>
+        {
+            if (!string.IsNullOrWhiteSpace(settings.Postgres))
+            {
+                options.UsePostgres(settings.Postgres);
+            }
+            else
+            {
+                options.UseSqlite(Path.Combine(Path.GetFullPath(settings.Data), "machinegrid.db"));
+            }
+        });
+        return builder;
+    }
+}
