@@ -49,6 +49,8 @@ public sealed class ActivationTests
         var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => grain.Fail("bad amount"));
 
         Assert.Contains("bad amount", error.Message);
+        var typed = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.FailSynchronously("no result"));
+        Assert.Equal("no result", typed.Message);
         Assert.Equal("pong", await grain.Ping());
     }
 
@@ -103,6 +105,36 @@ public sealed class ActivationTests
     }
 
     [Fact]
+    public async Task Guid_keyed_grains_are_addressed_by_their_guid()
+    {
+        await using var silo = await Silos.InMemory();
+        var key = Guid.NewGuid();
+
+        var grain = silo.GrainFactory.GetGrain<IGuidGrain>(key);
+
+        Assert.Equal(key, await grain.Key());
+        Assert.Equal(new GrainId("guid", key.ToString("N")), grain.GetGrainId());
+    }
+
+    [Fact]
+    public async Task A_one_way_call_returns_at_once_and_runs_in_turn()
+    {
+        await using var silo = await Silos.InMemory();
+        var key = Probe.NewKey("oneway");
+        var grain = silo.GrainFactory.GetGrain<IInterleaveGrain>(key);
+        var blocked = grain.Block();
+
+        var notify = grain.Notify("hello");
+
+        Assert.True(notify.IsCompletedSuccessfully);
+        await Task.Delay(50);
+        Assert.Empty(Probe.Of(key));
+        await grain.Release();
+        await blocked;
+        await Eventually.True(() => Probe.Of(key).Contains("notify:hello"), "the one-way call ran");
+    }
+
+    [Fact]
     public async Task Getting_a_reference_activates_nothing()
     {
         await using var silo = await Silos.InMemory();
@@ -117,4 +149,14 @@ public sealed class ActivationTests
 public interface IUnimplementedGrain : IGrainWithStringKey
 {
     Task Nothing();
+}
+
+public interface IGuidGrain : IGrainWithGuidKey
+{
+    Task<Guid> Key();
+}
+
+public sealed class GuidGrain : Grain, IGuidGrain
+{
+    public Task<Guid> Key() => Task.FromResult(Guid.ParseExact(GetPrimaryKeyString(), "N"));
 }

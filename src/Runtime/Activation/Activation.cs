@@ -145,7 +145,7 @@ internal sealed class Activation : SynchronizationContext, IThreadPoolWorkItem
         }
         catch (Exception ex)
         {
-            task = Task.FromException(ex);
+            task = method.FromException(ex);
         }
         finally
         {

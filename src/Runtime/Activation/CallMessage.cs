@@ -37,15 +37,3 @@ internal abstract class CallMessage<TResult>(GrainMethod method, object?[] argum
 
     protected abstract TResult ResultOf(Task grainTask);
 }
-
-/// <summary>A call to a method returning <see cref="Task"/>.</summary>
-internal sealed class VoidMessage(GrainMethod method, object?[] arguments, CallChain? caller) : CallMessage<object?>(method, arguments, caller)
-{
-    protected override object? ResultOf(Task grainTask) => null;
-}
-
-/// <summary>A call to a method returning <see cref="Task{TResult}"/>.</summary>
-internal sealed class ResultMessage<TResult>(GrainMethod method, object?[] arguments, CallChain? caller) : CallMessage<TResult>(method, arguments, caller)
-{
-    protected override TResult ResultOf(Task grainTask) => ((Task<TResult>)grainTask).Result;
-}

@@ -20,6 +20,9 @@ internal abstract class GrainMethod(MethodInfo method)
     /// <summary>Calls the method on the grain instance and returns its task.</summary>
     public abstract Task Invoke(object grain, object?[] arguments);
 
+    /// <summary>A faulted task of the method's return type, for a method that threw instead of returning a task.</summary>
+    public abstract Task FromException(Exception exception);
+
     /// <summary>Creates a queued call carrying this method, whose task the caller awaits.</summary>
     public abstract Message CreateMessage(object?[] arguments, CallChain? caller);
 

@@ -7,5 +7,7 @@ internal sealed class ResultGrainMethod<TResult>(MethodInfo method, Func<object,
 {
     public override Task Invoke(object grain, object?[] arguments) => invoker(grain, arguments);
 
+    public override Task FromException(Exception exception) => Task.FromException<TResult>(exception);
+
     public override Message CreateMessage(object?[] arguments, CallChain? caller) => new ResultMessage<TResult>(this, arguments, caller);
 }

@@ -7,5 +7,7 @@ internal sealed class VoidGrainMethod(MethodInfo method, Func<object, object?[],
 {
     public override Task Invoke(object grain, object?[] arguments) => invoker(grain, arguments);
 
+    public override Task FromException(Exception exception) => Task.FromException(exception);
+
     public override Message CreateMessage(object?[] arguments, CallChain? caller) => new VoidMessage(this, arguments, caller);
 }

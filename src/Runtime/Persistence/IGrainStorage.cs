@@ -1,8 +1,5 @@
 namespace MachineGrid.Runtime.Persistence;
 
-/// <summary>A stored state record: its serialized value (null when cleared) and its version.</summary>
-public sealed record StoredState(byte[]? Data, string ETag);
-
 /// <summary>
 /// Durable grain state storage with optimistic concurrency. Every method returns only after its change is durable.
 /// Implementations group-commit: concurrent writes share one transaction.

@@ -12,6 +12,9 @@ public interface IChainCalls : IGrainWithStringKey
     Task<string> Ping();
 
     Task Fail(string message);
+
+    /// <summary>Throws before returning a task.</summary>
+    Task<string> FailSynchronously(string message);
 }
 
 public interface IChainGrain : IChainCalls;
@@ -31,6 +34,8 @@ public abstract class ChainGrainBase<TSelf> : Grain where TSelf : IChainCalls
     }
 
     public Task Fail(string message) => throw new ArgumentOutOfRangeException(nameof(message), message);
+
+    public Task<string> FailSynchronously(string message) => throw new InvalidOperationException(message);
 }
 
 public sealed class ChainGrain : ChainGrainBase<IChainGrain>, IChainGrain;

@@ -18,6 +18,9 @@ public interface IInterleaveGrain : IGrainWithStringKey
 
     [ReadOnly]
     Task<string> ReadPing();
+
+    [OneWay]
+    Task Notify(string text);
 }
 
 public sealed class InterleaveGrain : Grain, IInterleaveGrain
@@ -40,4 +43,10 @@ public sealed class InterleaveGrain : Grain, IInterleaveGrain
     public Task ReadBlock() => gate.Task;
 
     public Task<string> ReadPing() => Task.FromResult("read pong");
+
+    public Task Notify(string text)
+    {
+        Probe.Record(GetPrimaryKeyString(), $"notify:{text}");
+        return Task.CompletedTask;
+    }
 }

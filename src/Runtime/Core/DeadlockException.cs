@@ -7,10 +7,3 @@ public sealed class DeadlockException(IReadOnlyList<GrainId> chain, string metho
     /// <summary>The grains of the cycle, caller first, ending with the grain that was called again.</summary>
     public IReadOnlyList<GrainId> Chain { get; } = chain;
 }
-
-/// <summary>A write found a newer version in storage than this activation read. The activation is dropped so the next call reloads.</summary>
-public sealed class InconsistentStateException(string message) : Exception(message);
-
-/// <summary>Stored state could not be turned back into its type. Nothing is written.</summary>
-public sealed class StateDeserializationException(GrainId grainId, string stateName, Exception inner)
-    : Exception($"State '{stateName}' of grain {grainId} could not be deserialized: {inner.Message}", inner);
