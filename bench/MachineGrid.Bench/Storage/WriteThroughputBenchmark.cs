@@ -16,10 +16,10 @@ namespace MachineGrid.Bench.Storage;
 /// 50,000 writes/s on SQLite and 20,000 writes/s on PostgreSQL (fsync on).
 /// </summary>
 [Config(typeof(WritesPerSecondConfig))]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 5)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 3, iterationCount: 5)]
 public class WriteThroughputBenchmark
 {
-    private const int WritesPerInvocation = 16_384;
+    private const int WritesPerInvocation = 32_768;
 
     private readonly byte[] payload = new byte[256];
     private TemporaryFolder? folder;
@@ -73,7 +73,7 @@ public class WriteThroughputBenchmark
         folder?.Dispose();
     }
 
-    /// <summary>16,384 durable writes spread evenly over the writers.</summary>
+    /// <summary>32,768 durable writes spread evenly over the writers.</summary>
     [Benchmark(OperationsPerInvoke = WritesPerInvocation)]
     public Task DurableWrites() => Task.WhenAll(Enumerable.Range(0, Writers).Select(WriteRepeatedlyAsync));
 

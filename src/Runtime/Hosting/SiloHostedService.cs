@@ -21,20 +21,26 @@ internal sealed class SiloHostedService(SiloRuntime runtime) : IHostedService
         collector.Dispose();
         runtime.Reminders.Dispose();
         var reason = new DeactivationReason(DeactivationReasonCode.ShuttingDown, "the silo is stopping");
-        var activations = runtime.Catalog.All.ToList();
-        foreach (var activation in activations)
-        {
-            activation.RequestDeactivation(reason);
-        }
+        var deactivated = 0;
         try
         {
-            await Task.WhenAll(activations.Select(a => a.Deactivated)).WaitAsync(cancellationToken);
+            // Deactivation may call grains that were not active; repeat until none is left.
+            while (runtime.Catalog.Count > 0)
+            {
+                var activations = runtime.Catalog.All.ToList();
+                foreach (var activation in activations)
+                {
+                    activation.RequestDeactivation(reason);
+                }
+                await Task.WhenAll(activations.Select(a => a.Deactivated)).WaitAsync(cancellationToken);
+                deactivated += activations.Count;
+            }
         }
         catch (OperationCanceledException)
         {
-            RuntimeLog.ShutdownIncomplete(runtime.Logger, activations.Count(a => !a.Deactivated.IsCompleted));
+            RuntimeLog.ShutdownIncomplete(runtime.Logger, runtime.Catalog.Count);
         }
         runtime.Dispose();
-        RuntimeLog.SiloStopped(runtime.Logger, activations.Count);
+        RuntimeLog.SiloStopped(runtime.Logger, deactivated);
     }
 }

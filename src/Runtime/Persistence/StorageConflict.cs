@@ -7,4 +7,8 @@ internal static class StorageConflict
     public static InconsistentStateException Create(GrainId grainId, string stateName, string? expectedETag, long? actualVersion) =>
         new($"State '{stateName}' of grain {grainId} was not written: expected version {expectedETag ?? "none (no record)"}, " +
             $"but storage has {(actualVersion is { } actual ? "version " + StorageVersion.ToETag(actual) : "no record")}.");
+
+    /// <summary>An <see cref="InconsistentStateException"/> for a conflict whose stored version could not be read.</summary>
+    public static InconsistentStateException CreateUnknown(GrainId grainId, string stateName, string? expectedETag) =>
+        new($"State '{stateName}' of grain {grainId} was not written: expected version {expectedETag ?? "none (no record)"}, but storage has another.");
 }

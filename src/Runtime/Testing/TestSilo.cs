@@ -57,6 +57,13 @@ public sealed class TestSilo : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await host.StopAsync();
-        host.Dispose();
+        if (host is IAsyncDisposable asyncHost)
+        {
+            await asyncHost.DisposeAsync();
+        }
+        else
+        {
+            host.Dispose();
+        }
     }
 }

@@ -6,6 +6,7 @@ internal sealed class PendingStateWrite : PendingWrite
     private readonly TaskCompletionSource<string> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool applied;
     private bool conflicted;
+    private bool actualKnown;
     private long? actualVersion;
 
     /// <summary>Creates the write; <paramref name="data"/> null clears the record and leaves a tombstone.</summary>
@@ -45,9 +46,18 @@ internal sealed class PendingStateWrite : PendingWrite
     /// <summary>Records that the stored version did not match; <paramref name="storedVersion"/> is null when no row exists.</summary>
     public void RecordConflict(long? storedVersion)
     {
+        RecordConflict();
+        actualKnown = true;
+        actualVersion = storedVersion;
+    }
+
+    /// <summary>Records that the stored version did not match, without knowing the stored version.</summary>
+    public void RecordConflict()
+    {
         applied = false;
         conflicted = true;
-        actualVersion = storedVersion;
+        actualKnown = false;
+        actualVersion = null;
     }
 
     /// <inheritdoc />
@@ -55,7 +65,9 @@ internal sealed class PendingStateWrite : PendingWrite
     {
         if (conflicted)
         {
-            completion.TrySetException(StorageConflict.Create(GrainId, Name, ExpectedETag, actualVersion));
+            completion.TrySetException(actualKnown
+                ? StorageConflict.Create(GrainId, Name, ExpectedETag, actualVersion)
+                : StorageConflict.CreateUnknown(GrainId, Name, ExpectedETag));
         }
         else if (applied)
         {

@@ -73,6 +73,7 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, SchemaIni
                     state.RecordApplied();
                     break;
                 case PendingStateWrite state:
+                    state.RecordConflict();
                     (conflicts ??= []).Add(state);
                     break;
                 case PendingReminderRemoval removal:
@@ -82,12 +83,27 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, SchemaIni
         }
         if (conflicts is not null)
         {
-            await RecordConflictsAsync(conflicts, cancellationToken).ConfigureAwait(false);
+            await RecordConflictVersionsAsync(conflicts, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Reads the stored versions that conflicting writes met, for their error messages.</summary>
-    private async Task RecordConflictsAsync(List<PendingStateWrite> conflicts, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the stored versions that conflicting writes met, for their error messages. The batch has already
+    /// committed, so a failure here only leaves those messages without the stored version.
+    /// </summary>
+    private async Task RecordConflictVersionsAsync(List<PendingStateWrite> conflicts, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReadConflictVersionsAsync(conflicts, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException)
+        {
+            await CloseAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadConflictVersionsAsync(List<PendingStateWrite> conflicts, CancellationToken cancellationToken)
     {
         await using var lookups = new NpgsqlBatch(connection);
         foreach (var conflict in conflicts)

@@ -1,6 +1,10 @@
 namespace MachineGrid.Runtime.Persistence.Postgres;
 
-/// <summary>The PostgreSQL tables. Creation is idempotent and serialized by an advisory lock, so concurrent silos may all run it.</summary>
+/// <summary>
+/// The PostgreSQL tables. Creation is idempotent and serialized by an advisory lock, so concurrent silos may all run it.
+/// Versions start at 1 and are the ETags; a NULL payload is a cleared record (tombstone); start_at (UTC) and period
+/// are .NET ticks, period 0 meaning one-shot; grain_hash is <see cref="GrainId.GetStableHash"/>, for hash-range queries.
+/// </summary>
 internal static class PostgresSchema
 {
     /// <summary>Creates the grain state and reminder tables when missing. Run inside a transaction.</summary>

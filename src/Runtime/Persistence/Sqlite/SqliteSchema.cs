@@ -1,6 +1,10 @@
 namespace MachineGrid.Runtime.Persistence.Sqlite;
 
-/// <summary>The SQLite tables. Every statement is idempotent, so running it at each start is safe.</summary>
+/// <summary>
+/// The SQLite tables, laid out like the PostgreSQL ones. Every statement is idempotent, so running it at each start is safe.
+/// Versions start at 1 and are the ETags; a NULL payload is a cleared record (tombstone); start_at (UTC) and period
+/// are .NET ticks, period 0 meaning one-shot; grain_hash is <see cref="GrainId.GetStableHash"/>.
+/// </summary>
 internal static class SqliteSchema
 {
     /// <summary>Connection settings of the write connection: WAL, a full fsync per commit, and a wait on locks held by other processes.</summary>
