@@ -1,0 +1,17 @@
+namespace MachineGrid.Grains;
+
+/// <summary>A domain rule refused the operation. Nothing was changed.</summary>
+public sealed class DomainException(DomainErrorCode code, string message) : Exception(message)
+{
+    /// <summary>The stable error code.</summary>
+    public DomainErrorCode Code { get; } = code;
+
+    /// <summary>Throws <see cref="DomainErrorCode.Validation"/> unless <paramref name="condition"/> holds.</summary>
+    public static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new DomainException(DomainErrorCode.Validation, message);
+        }
+    }
+}

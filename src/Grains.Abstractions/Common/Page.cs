@@ -1,0 +1,4 @@
+namespace MachineGrid.Grains;
+
+/// <summary>One page of a list and the cursor of the next page (null on the last).</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);

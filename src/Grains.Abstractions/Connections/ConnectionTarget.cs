@@ -1,0 +1,4 @@
+namespace MachineGrid.Grains;
+
+/// <summary>What a connection runs on: one machine or a group (exactly one is set).</summary>
+public sealed record ConnectionTarget(string? MachineId, string? GroupId);

@@ -1,0 +1,20 @@
+using MachineGrid.Runtime;
+
+namespace MachineGrid.Grains;
+
+/// <summary>A desktop flow connection (key: connection id).</summary>
+public interface IConnectionGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the connection; the actor needs User access to the target and to the credential or mapping.</summary>
+    Task<ConnectionView> Create(Actor actor, CreateConnection request);
+
+    /// <summary>The connection.</summary>
+    Task<ConnectionView> Get(Actor actor);
+
+    /// <summary>From a machine: the target machine joined a group.</summary>
+    Task Break(string reason);
+
+    /// <summary>From a run: where to queue it and with which credentials; checks the actor may run flows through it.</summary>
+    /// <exception cref="DomainException"><see cref="DomainErrorCode.ConnectionBroken"/>, <see cref="DomainErrorCode.Forbidden"/>.</exception>
+    Task<ConnectionRoute> Route(Actor actor);
+}

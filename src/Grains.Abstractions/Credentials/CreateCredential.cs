@@ -1,0 +1,4 @@
+namespace MachineGrid.Grains;
+
+/// <summary>A new credential. <paramref name="Secret"/> is write-only and only for the Local store; other stores take <paramref name="SecretRef"/>.</summary>
+public sealed record CreateCredential(string Name, string Username, CredentialStore Store, string? Secret, string? SecretRef, bool UsableInConnections);

@@ -1,0 +1,42 @@
+using MachineGrid.Runtime;
+
+namespace MachineGrid.Grains;
+
+/// <summary>A credential (key: credential id). Its secret leaves the grain only for the agent a run is assigned to.</summary>
+public interface ICredentialGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the credential; the actor becomes its owner.</summary>
+    Task<CredentialView> Create(Actor actor, CreateCredential request);
+
+    /// <summary>The credential, if the actor may see it.</summary>
+    Task<CredentialView> Get(Actor actor);
+
+    /// <summary>Deletes it (co-owner).</summary>
+    Task Delete(Actor actor);
+
+    /// <summary>Shares it (user+share or co-owner).</summary>
+    Task Share(Actor actor, string principalId, ResourceAccess access);
+
+    /// <summary>Removes a share.</summary>
+    Task Unshare(Actor actor, string principalId);
+
+    /// <summary>The actor's access; null for none.</summary>
+    Task<ResourceAccess?> AccessOf(Actor actor);
+
+    /// <summary>Clears a machine's failure (co-owner).</summary>
+    Task ClearFailure(Actor actor, string machineId);
+
+    /// <summary>From a mapping or connection: the credential as an option, checking it may be used in connections.</summary>
+    /// <exception cref="DomainException"><see cref="DomainErrorCode.CredentialNotUsableInConnections"/>, <see cref="DomainErrorCode.NotFound"/>.</exception>
+    Task<CredentialOption> OptionForConnections();
+
+    /// <summary>From a mapping: grants a share because the mapping it belongs to was shared (never lowers existing access).</summary>
+    Task GrantFromMapping(string principalId, ResourceAccess access);
+
+    /// <summary>From a machine: the credential failed to sign in there.</summary>
+    Task RecordFailure(string machineId, string reason);
+
+    /// <summary>The secret, for the agent of the machine the run is assigned to with this credential.</summary>
+    /// <exception cref="DomainException"><see cref="DomainErrorCode.Forbidden"/> unless the run is assigned to that machine with this credential.</exception>
+    Task<string> ResolveSecret(string machineId, string runId);
+}

@@ -1,0 +1,67 @@
+using MachineGrid.Runtime;
+
+namespace MachineGrid.Grains;
+
+/// <summary>A machine group (key: group id): members, password, access, and the run queue with its scheduler.</summary>
+public interface IMachineGroupGrain : IGrainWithStringKey, IRemindable
+{
+    /// <summary>Creates the group; the actor becomes its owner.</summary>
+    Task<GroupView> Create(Actor actor, CreateGroup request);
+
+    /// <summary>The group with its counts, if the actor may see it.</summary>
+    Task<GroupView> Get(Actor actor);
+
+    /// <summary>Edits name, description or group-wide maintenance (co-owner).</summary>
+    Task<GroupView> Update(Actor actor, UpdateGroup request);
+
+    /// <summary>Deletes the group (co-owner); refused with <see cref="DomainErrorCode.GroupNotEmpty"/> while it has machines.</summary>
+    Task Delete(Actor actor);
+
+    /// <summary>Sets a new group password (co-owner). The password is stored only as a salted slow hash.</summary>
+    Task ChangePassword(Actor actor, string newPassword);
+
+    /// <summary>Shares the group (co-owner with a sharing role).</summary>
+    Task Share(Actor actor, string principalId, ResourceAccess access);
+
+    /// <summary>Removes a share.</summary>
+    Task Unshare(Actor actor, string principalId);
+
+    /// <summary>The actor's access; null for none.</summary>
+    Task<ResourceAccess?> AccessOf(Actor actor);
+
+    /// <summary>The member machines' availability.</summary>
+    Task<IReadOnlyList<MachineAvailability>> GetMachines(Actor actor);
+
+    /// <summary>Queued runs in assignment order with their wait reasons.</summary>
+    Task<IReadOnlyList<QueuedRunView>> GetQueue(Actor actor);
+
+    /// <summary>From a machine: adds it with the group password (the first machine sets the password).</summary>
+    Task AddMachine(Actor actor, MachineAvailability machine, string password);
+
+    /// <summary>From a machine: removes it. Runs it was running are failed as lost.</summary>
+    Task RemoveMachine(string machineId);
+
+    /// <summary>From a machine: its availability changed.</summary>
+    Task UpdateMachine(MachineAvailability machine);
+
+    /// <summary>From a run: queues it for assignment.</summary>
+    Task Enqueue(QueuedRun run);
+
+    /// <summary>From a machine: the agent acknowledged the start of a run assigned here.</summary>
+    Task RunStarted(string runId, string machineId);
+
+    /// <summary>From a machine or run: the run ended; its session is free again.</summary>
+    Task RunEnded(string runId);
+
+    /// <summary>From a run: removes a queued or assigned run (cancel).</summary>
+    Task Remove(string runId);
+
+    /// <summary>From a run: changes a queued run's priority.</summary>
+    Task Reprioritize(string runId, RunPriority priority);
+
+    /// <summary>From a run: puts a queued run at the head of the queue.</summary>
+    Task MoveToTop(string runId);
+
+    /// <summary>From a machine: the machine's credential failed; it stops being a candidate for that credential.</summary>
+    Task CredentialFailed(string machineId, string credentialId);
+}

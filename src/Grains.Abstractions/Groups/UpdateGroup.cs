@@ -1,0 +1,4 @@
+namespace MachineGrid.Grains;
+
+/// <summary>Changes to a group; null fields stay as they are.</summary>
+public sealed record UpdateGroup(string? Name, string? Description, bool? Maintenance);

@@ -1,0 +1,72 @@
+using MachineGrid.Runtime;
+
+namespace MachineGrid.Grains;
+
+/// <summary>A registered machine (key: machine id).</summary>
+public interface IMachineGrain : IGrainWithStringKey, IRemindable
+{
+    /// <summary>Registers the machine; the actor becomes its owner. Needs Environment Maker, Machine Owner or Environment Admin.</summary>
+    Task<MachineRegistration> Register(Actor actor, RegisterMachine request);
+
+    /// <summary>The machine, if the actor may see it.</summary>
+    Task<MachineView> Get(Actor actor);
+
+    /// <summary>Edits description, maintenance or sessions (owner or co-owner).</summary>
+    Task<MachineView> Update(Actor actor, UpdateMachine request);
+
+    /// <summary>Deletes the machine (owner or co-owner, and Machine Owner role). It leaves its group first.</summary>
+    Task Delete(Actor actor);
+
+    /// <summary>Joins (or moves to) a group with the group's password. Breaks connections that targeted the machine directly.</summary>
+    Task JoinGroup(Actor actor, string groupId, string password);
+
+    /// <summary>Leaves its group.</summary>
+    Task LeaveGroup(Actor actor);
+
+    /// <summary>Shares the machine (only while it is in no group: a group's access applies to its machines).</summary>
+    Task Share(Actor actor, string principalId, ResourceAccess access);
+
+    /// <summary>Removes a share.</summary>
+    Task Unshare(Actor actor, string principalId);
+
+    /// <summary>The actor's access to the machine, through its group when it has one; null for none.</summary>
+    Task<ResourceAccess?> AccessOf(Actor actor);
+
+    /// <summary>Checks a machine key; only its hash is stored.</summary>
+    Task<bool> VerifyKey(string machineKey);
+
+    /// <summary>Records a heartbeat from the machine's agent.</summary>
+    /// <exception cref="DomainException"><see cref="DomainErrorCode.MachineIdentityConflict"/> when another live agent holds the identity.</exception>
+    Task<MachineView> Heartbeat(AgentHeartbeat heartbeat);
+
+    /// <summary>Assignments offered to this machine that the agent has not taken yet; taking them empties the list.</summary>
+    Task<IReadOnlyList<Assignment>> TakeAssignments();
+
+    /// <summary>The agent acknowledges it started the run.</summary>
+    Task StartRun(string runId);
+
+    /// <summary>The agent reports the run ended.</summary>
+    Task CompleteRun(string runId, bool succeeded, string? outputs, string? error);
+
+    /// <summary>The agent reports that a credential failed to sign in on this machine.</summary>
+    Task ReportCredentialFailure(string credentialId, string reason);
+
+    /// <summary>From a group: offers a run to this machine.</summary>
+    Task Offer(Assignment assignment);
+
+    /// <summary>From a group: the run no longer belongs to this machine (revoked, cancelled, timed out).</summary>
+    Task Withdraw(string runId);
+
+    /// <summary>From a connection: registers a connection that targets this machine directly; it breaks when the machine joins a group.</summary>
+    Task AddDirectConnection(string connectionId);
+
+    /// <summary>From a mapping: claims the machine for the mapping. A machine belongs to at most one mapping.</summary>
+    /// <exception cref="DomainException"><see cref="DomainErrorCode.MachineAlreadyMapped"/>.</exception>
+    Task ClaimForMapping(string mappingId);
+
+    /// <summary>From a mapping: releases the claim (no-op if another mapping holds it).</summary>
+    Task ReleaseFromMapping(string mappingId);
+
+    /// <summary>The machine's name, for exports; null when it is not registered.</summary>
+    Task<string?> NameOf();
+}

@@ -1,0 +1,4 @@
+namespace MachineGrid.Grains;
+
+/// <summary>The credentials mapped to one machine.</summary>
+public sealed record MachineCredentials(string MachineId, IReadOnlyList<string> CredentialIds);

@@ -1,0 +1,4 @@
+namespace MachineGrid.Grains;
+
+/// <summary>A credential a run may sign in with: its id, name and username (never the secret).</summary>
+public sealed record CredentialOption(string CredentialId, string Name, string Username);

@@ -1,0 +1,15 @@
+namespace MachineGrid.Grains;
+
+/// <summary>
+/// Which credentials a run may use on which machine: the machine's own list when it has one, else the default.
+/// A single credential is a plan with only a default.
+/// </summary>
+/// <param name="SourceId">The credential or mapping the plan comes from.</param>
+/// <param name="Default">Used on machines without their own list; null when such machines cannot be used.</param>
+/// <param name="PerMachine">Machine id → the credentials mapped to it.</param>
+public sealed record CredentialPlan(string SourceId, CredentialOption? Default, IReadOnlyDictionary<string, IReadOnlyList<CredentialOption>> PerMachine)
+{
+    /// <summary>The credentials usable on a machine.</summary>
+    public IReadOnlyList<CredentialOption> For(string machineId) =>
+        PerMachine.TryGetValue(machineId, out var mapped) ? mapped : Default is null ? [] : [Default];
+}

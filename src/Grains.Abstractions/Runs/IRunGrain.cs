@@ -1,0 +1,40 @@
+using MachineGrid.Runtime;
+
+namespace MachineGrid.Grains;
+
+/// <summary>One run of a desktop flow (key: run id).</summary>
+public interface IRunGrain : IGrainWithStringKey, IRemindable
+{
+    /// <summary>Submits the run. Submitting again with the same id returns the existing run unchanged.</summary>
+    Task<RunView> Submit(Actor actor, SubmitRun request);
+
+    /// <summary>The run.</summary>
+    Task<RunView> Get(Actor actor);
+
+    /// <summary>Cancels a run that has not ended.</summary>
+    Task<RunView> Cancel(Actor actor);
+
+    /// <summary>Changes the priority of a queued run.</summary>
+    Task<RunView> SetPriority(Actor actor, RunPriority priority);
+
+    /// <summary>Puts a queued run at the head of its group's queue.</summary>
+    Task<RunView> MoveToTop(Actor actor);
+
+    /// <summary>The flow inputs, for the agent the run is assigned to.</summary>
+    Task<string?> InputsFor(string machineId);
+
+    /// <summary>From a group: the run was given to a machine with a credential.</summary>
+    Task Assigned(string machineId, CredentialOption credential, DateTimeOffset at);
+
+    /// <summary>From a group: the assignment was revoked; the run is queued again.</summary>
+    Task Requeued(string reason);
+
+    /// <summary>From a machine: the agent started it.</summary>
+    Task Started(string machineId);
+
+    /// <summary>From a machine: the agent finished it.</summary>
+    Task Completed(string machineId, bool succeeded, string? outputs, string? error);
+
+    /// <summary>From a group: it ended without running to completion (queue timeout, machine lost, broken connection).</summary>
+    Task Ended(RunStatus status, string reason);
+}

@@ -1,0 +1,18 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace MachineGrid.Grains;
+
+/// <summary>Server-chosen ids.</summary>
+public static class Ids
+{
+    /// <summary>A new random id with a kind prefix, e.g. <c>g-3f2a…</c>.</summary>
+    public static string New(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+
+    /// <summary>The run id for a client's idempotency key: the same principal and key always give the same run.</summary>
+    public static string RunFor(string principalId, string idempotencyKey)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{principalId}\n{idempotencyKey}"));
+        return "r-" + Convert.ToHexStringLower(hash.AsSpan(0, 16));
+    }
+}

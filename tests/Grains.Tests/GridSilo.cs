@@ -1,0 +1,38 @@
+using MachineGrid.Runtime.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MachineGrid.Grains.Tests;
+
+/// <summary>Starts an in-process silo with the domain grains on a SQLite file and a manual clock.</summary>
+public static class GridSilo
+{
+    /// <summary>A new temporary folder for a silo's database and keys.</summary>
+    public static string NewDataDirectory()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"machinegrid-grains-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    /// <summary>Starts a silo on the folder's database (reuse the folder and clock to simulate a restart).</summary>
+    public static Task<TestSilo> StartAsync(string dataDirectory, ManualTimeProvider? clock = null, Action<GridOptions>? configure = null)
+    {
+        IServiceCollection? services = null;
+        return TestSilo.StartAsync(
+            runtime =>
+            {
+                runtime.UseSqlite(Path.Combine(dataDirectory, "grid.db"));
+                services!.AddMachineGridGrains(runtime, Path.Combine(dataDirectory, "keys"), o =>
+                {
+                    o.PasswordIterations = 1_000;
+                    configure?.Invoke(o);
+                });
+            },
+            clock ?? new ManualTimeProvider(),
+            s => services = s);
+    }
+
+    /// <summary>Starts a silo on a new temporary folder.</summary>
+    public static Task<TestSilo> StartAsync(ManualTimeProvider? clock = null, Action<GridOptions>? configure = null) =>
+        StartAsync(NewDataDirectory(), clock, configure);
+}
