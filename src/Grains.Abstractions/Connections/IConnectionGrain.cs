@@ -9,6 +9,7 @@ public interface IConnectionGrain : IGrainWithStringKey
     Task<ConnectionView> Create(Actor actor, CreateConnection request);
 
     /// <summary>The connection.</summary>
+    [ReadOnly]
     Task<ConnectionView> Get(Actor actor);
 
     /// <summary>From a machine: the target machine joined a group.</summary>

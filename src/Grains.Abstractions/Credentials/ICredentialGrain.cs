@@ -9,6 +9,7 @@ public interface ICredentialGrain : IGrainWithStringKey
     Task<CredentialView> Create(Actor actor, CreateCredential request);
 
     /// <summary>The credential, if the actor may see it.</summary>
+    [ReadOnly]
     Task<CredentialView> Get(Actor actor);
 
     /// <summary>Deletes it (co-owner).</summary>
@@ -21,6 +22,7 @@ public interface ICredentialGrain : IGrainWithStringKey
     Task Unshare(Actor actor, string principalId);
 
     /// <summary>The actor's access; null for none.</summary>
+    [ReadOnly]
     Task<ResourceAccess?> AccessOf(Actor actor);
 
     /// <summary>Clears a machine's failure (co-owner).</summary>
@@ -28,6 +30,7 @@ public interface ICredentialGrain : IGrainWithStringKey
 
     /// <summary>From a mapping or connection: the credential as an option, checking it may be used in connections.</summary>
     /// <exception cref="DomainException"><see cref="DomainErrorCode.CredentialNotUsableInConnections"/>, <see cref="DomainErrorCode.NotFound"/>.</exception>
+    [ReadOnly]
     Task<CredentialOption> OptionForConnections();
 
     /// <summary>From a mapping: grants a share because the mapping it belongs to was shared (never lowers existing access).</summary>

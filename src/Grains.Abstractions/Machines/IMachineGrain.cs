@@ -51,10 +51,15 @@ public interface IMachineGrain : IGrainWithStringKey, IRemindable
     /// <summary>The agent reports that a credential failed to sign in on this machine.</summary>
     Task ReportCredentialFailure(string credentialId, string reason);
 
+    /// <summary>From a credential: a co-owner cleared the credential's failure on this machine.</summary>
+    Task ClearCredentialFailure(string credentialId);
+
     /// <summary>From a group: offers a run to this machine.</summary>
+    [OneWay]
     Task Offer(Assignment assignment);
 
     /// <summary>From a group: the run no longer belongs to this machine (revoked, cancelled, timed out).</summary>
+    [OneWay]
     Task Withdraw(string runId);
 
     /// <summary>From a connection: registers a connection that targets this machine directly; it breaks when the machine joins a group.</summary>

@@ -10,6 +10,7 @@ public interface IMachineMappingGrain : IGrainWithStringKey
     Task<MappingView> Create(Actor actor, CreateMapping request);
 
     /// <summary>The mapping.</summary>
+    [ReadOnly]
     Task<MappingView> Get(Actor actor);
 
     /// <summary>Sets one machine's credentials (adds the machine if new).</summary>
@@ -28,14 +29,24 @@ public interface IMachineMappingGrain : IGrainWithStringKey
     Task Unshare(Actor actor, string principalId);
 
     /// <summary>The actor's access; null for none.</summary>
+    [ReadOnly]
     Task<ResourceAccess?> AccessOf(Actor actor);
 
     /// <summary>The mapping by names, for another environment.</summary>
+    [ReadOnly]
     Task<MappingExport> Export(Actor actor);
 
     /// <summary>Creates this mapping from an export, finding machines and credentials by name among those the actor can use.</summary>
     Task<MappingView> Import(Actor actor, MappingExport document, IReadOnlyDictionary<string, string> machineIdsByName, IReadOnlyDictionary<string, string> credentialIdsByName);
 
-    /// <summary>From a connection or run: which credentials to use on which machine.</summary>
+    /// <summary>From a connection or run: which credentials to use on which machine (credentials deleted since are left out).</summary>
+    [ReadOnly]
     Task<CredentialPlan> Plan();
+
+    /// <summary>
+    /// Whether the mapping exists or is being created (its machine claims are in flight). A pure read that interleaves with
+    /// any call, so a machine may ask it about the mapping holding its claim, and a mapping may ask it about another.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<bool> Exists();
 }

@@ -20,13 +20,23 @@ public interface IRunGrain : IGrainWithStringKey, IRemindable
     /// <summary>Puts a queued run at the head of its group's queue.</summary>
     Task<RunView> MoveToTop(Actor actor);
 
+    /// <summary>
+    /// From a credential resolving its secret: whether this run is currently assigned to or running on
+    /// <paramref name="machineId"/> with credential <paramref name="credentialId"/>. A pure read; it interleaves so a
+    /// credential asked on the run's behalf never waits on the run itself.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<bool> UsesCredentialOn(string machineId, string credentialId);
+
     /// <summary>The flow inputs, for the agent the run is assigned to.</summary>
     Task<string?> InputsFor(string machineId);
 
     /// <summary>From a group: the run was given to a machine with a credential.</summary>
+    [OneWay]
     Task Assigned(string machineId, CredentialOption credential, DateTimeOffset at);
 
     /// <summary>From a group: the assignment was revoked; the run is queued again.</summary>
+    [OneWay]
     Task Requeued(string reason);
 
     /// <summary>From a machine: the agent started it.</summary>
@@ -36,5 +46,6 @@ public interface IRunGrain : IGrainWithStringKey, IRemindable
     Task Completed(string machineId, bool succeeded, string? outputs, string? error);
 
     /// <summary>From a group: it ended without running to completion (queue timeout, machine lost, broken connection).</summary>
+    [OneWay]
     Task Ended(RunStatus status, string reason);
 }

@@ -9,4 +9,5 @@ namespace MachineGrid.Grains;
 /// <param name="QueueDeadline">When it times out in the queue.</param>
 /// <param name="RunTimeout">How long it may run once started.</param>
 /// <param name="Plan">The credentials it may use, by machine.</param>
-public sealed record QueuedRun(string RunId, string FlowId, RunMode RunMode, RunPriority Priority, DateTimeOffset EnqueuedAt, DateTimeOffset QueueDeadline, TimeSpan RunTimeout, CredentialPlan Plan);
+/// <param name="MaxAttempts">How many times it may be started; a machine lost mid-run uses one.</param>
+public sealed record QueuedRun(string RunId, string FlowId, RunMode RunMode, RunPriority Priority, DateTimeOffset EnqueuedAt, DateTimeOffset QueueDeadline, TimeSpan RunTimeout, CredentialPlan Plan, int MaxAttempts);

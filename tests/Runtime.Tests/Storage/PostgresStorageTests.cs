@@ -1,7 +1,6 @@
 using MachineGrid.Runtime.Persistence;
 using MachineGrid.Runtime.Persistence.Postgres;
 using MachineGrid.TestSupport;
-using Npgsql;
 using Xunit;
 
 namespace MachineGrid.Runtime.Tests.Storage;
@@ -10,37 +9,16 @@ namespace MachineGrid.Runtime.Tests.Storage;
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresStorageTests(PostgresServer server) : StorageConformanceTests
 {
-    private string connectionString = "";
+    private readonly PostgresBackend backend = new(server);
 
-    protected override async Task PrepareAsync() => connectionString = await server.CreateDatabaseAsync();
+    internal override StorageBackend Backend => backend;
 
-    internal override Task<StorageUnderTest> OpenAsync()
-    {
-        var database = new PostgresDatabase(connectionString);
-        return Task.FromResult(new StorageUnderTest(new PostgresGrainStorage(database), new PostgresReminderTable(database), database));
-    }
-
-    /// <summary>Locks both tables from another connection; the committer's statements wait on the lock.</summary>
-    protected override async Task<IAsyncDisposable> HoldWritesAsync()
-    {
-        await using (var schemaUser = new PostgresDatabase(connectionString))
-        {
-            await new PostgresGrainStorage(schemaUser).ReadAsync(new GrainId("schema", "probe"), "state");
-        }
-        var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        var transaction = await connection.BeginTransactionAsync();
-        await using (var command = new NpgsqlCommand("LOCK TABLE grain_state, reminders IN EXCLUSIVE MODE", connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync();
-        }
-        return new TableLock(connection, transaction);
-    }
+    private string ConnectionString => backend.ConnectionString;
 
     [Fact]
     public async Task Concurrent_databases_create_the_schema_once_without_errors()
     {
-        var databases = Enumerable.Range(0, 8).Select(_ => new PostgresDatabase(connectionString)).ToArray();
+        var databases = Enumerable.Range(0, 8).Select(_ => new PostgresDatabase(ConnectionString)).ToArray();
         try
         {
             await Task.WhenAll(databases.Select((database, i) => new PostgresGrainStorage(database).WriteAsync(new GrainId("machine", $"m{i}"), "state", [1], null)));
@@ -57,10 +35,10 @@ public sealed class PostgresStorageTests(PostgresServer server) : StorageConform
     [Fact]
     public async Task A_failed_commit_fails_every_write_of_its_batch_and_later_batches_still_commit()
     {
-        await using var database = new PostgresDatabase(connectionString);
+        await using var database = new PostgresDatabase(ConnectionString);
         var storage = new PostgresGrainStorage(database);
         Task<string>[] batch;
-        await using (await HoldWritesAsync())
+        await using (await Backend.HoldWritesAsync())
         {
             // PostgreSQL rejects a NUL character in text, which fails the whole transaction.
             batch = [
@@ -82,8 +60,8 @@ public sealed class PostgresStorageTests(PostgresServer server) : StorageConform
     [Fact]
     public async Task Two_silos_writing_one_record_are_fenced_by_the_etag()
     {
-        await using var first = new PostgresDatabase(connectionString);
-        await using var second = new PostgresDatabase(connectionString);
+        await using var first = new PostgresDatabase(ConnectionString);
+        await using var second = new PostgresDatabase(ConnectionString);
         var grain = new GrainId("machinegroup", "shared");
         var etag = await new PostgresGrainStorage(first).WriteAsync(grain, "state", [1], null);
 
@@ -105,16 +83,6 @@ public sealed class PostgresStorageTests(PostgresServer server) : StorageConform
         catch (InconsistentStateException ex)
         {
             return ex;
-        }
-    }
-
-    private sealed class TableLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await transaction.RollbackAsync();
-            await transaction.DisposeAsync();
-            await connection.DisposeAsync();
         }
     }
 }

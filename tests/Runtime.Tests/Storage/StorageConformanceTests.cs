@@ -1,4 +1,3 @@
-using System.Text;
 using MachineGrid.Runtime.Persistence;
 using MachineGrid.Runtime.Reminders;
 using Xunit;
@@ -6,43 +5,13 @@ using Xunit;
 namespace MachineGrid.Runtime.Tests.Storage;
 
 /// <summary>The storage contract every provider must meet identically. Each derived class runs it against one provider.</summary>
-public abstract class StorageConformanceTests : IAsyncLifetime
+public abstract class StorageConformanceTests : StorageSuite
 {
     private static readonly GrainId Grain = new("machine", "m-1");
-    private StorageUnderTest opened = null!;
 
-    private IGrainStorage Storage => opened.Storage;
+    private IGrainStorage Storage => Opened.Storage;
 
-    private IReminderTable Reminders => opened.Reminders;
-
-    /// <inheritdoc />
-    public async Task InitializeAsync()
-    {
-        await PrepareAsync();
-        opened = await OpenAsync();
-    }
-
-    /// <inheritdoc />
-    public async Task DisposeAsync()
-    {
-        if (opened?.Owner is { } owner)
-        {
-            await owner.DisposeAsync();
-        }
-        await CleanupAsync();
-    }
-
-    /// <summary>Creates the provider's empty backing store (a file, a database).</summary>
-    protected virtual Task PrepareAsync() => Task.CompletedTask;
-
-    /// <summary>Removes the backing store.</summary>
-    protected virtual Task CleanupAsync() => Task.CompletedTask;
-
-    /// <summary>Opens the stores on the backing store; called again after each close to check durability.</summary>
-    internal abstract Task<StorageUnderTest> OpenAsync();
-
-    /// <summary>Blocks the provider's writer until the returned handle is disposed, so queued writes join one batch.</summary>
-    protected abstract Task<IAsyncDisposable> HoldWritesAsync();
+    private IReminderTable Reminders => Opened.Reminders;
 
     [Fact]
     public async Task Read_of_a_never_written_record_returns_null()
@@ -258,7 +227,7 @@ public abstract class StorageConformanceTests : IAsyncLifetime
 
         Task<string> conflicting;
         Task<string>[] committing;
-        await using (await HoldWritesAsync())
+        await using (await Backend.HoldWritesAsync())
         {
             var first = Storage.WriteAsync(others[0], "state", Bytes(others[0].Key), null);
             conflicting = Storage.WriteAsync(contested, "state", Bytes("stale"), "7");
@@ -279,7 +248,7 @@ public abstract class StorageConformanceTests : IAsyncLifetime
     public async Task Writes_to_one_record_in_one_batch_apply_in_order()
     {
         Task<string>[] writes;
-        await using (await HoldWritesAsync())
+        await using (await Backend.HoldWritesAsync())
         {
             writes = [.. Enumerable.Range(0, 5).Select(i => Storage.WriteAsync(Grain, "state", Bytes($"v{i + 1}"), i == 0 ? null : $"{i}"))];
         }
@@ -401,7 +370,7 @@ public abstract class StorageConformanceTests : IAsyncLifetime
         Task<bool> remove;
         Task<string> write;
         var existing = await Reminders.UpsertAsync(Grain, "old", DateTimeOffset.UnixEpoch, TimeSpan.Zero);
-        await using (await HoldWritesAsync())
+        await using (await Backend.HoldWritesAsync())
         {
             upsert = Reminders.UpsertAsync(Grain, "new", DateTimeOffset.UnixEpoch, TimeSpan.FromMinutes(1));
             write = Storage.WriteAsync(Grain, "state", Bytes("x"), null);
@@ -413,18 +382,4 @@ public abstract class StorageConformanceTests : IAsyncLifetime
         Assert.True(await remove);
         Assert.Equal("new", Assert.Single(await Reminders.ReadGrainAsync(Grain)).Name);
     }
-
-    /// <summary>Closes the stores and opens them again on the same backing store.</summary>
-    private protected async Task ReopenAsync()
-    {
-        if (opened.Owner is { } owner)
-        {
-            await owner.DisposeAsync();
-        }
-        opened = await OpenAsync();
-    }
-
-    private protected static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
-
-    private protected static string Text(byte[]? data) => data is null ? "<null>" : Encoding.UTF8.GetString(data);
 }

@@ -81,7 +81,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Storage commit of {BatchSize} writes failed; the first was {RecordName} of grain {GrainType}/{GrainKey}.", batch.Count, batch[0].Name, batch[0].GrainId.Type, batch[0].GrainId.Key);
+            logger.LogError(ex, "Storage commit of {BatchSize} writes failed; the first was {FirstWrite}.", batch.Count, batch[0].Description);
             foreach (var write in batch)
             {
                 write.Fail(ex);

@@ -1,7 +1,7 @@
 namespace MachineGrid.Runtime.Persistence.GroupCommit;
 
 /// <summary>A delete of one reminder row, optionally only at a given version.</summary>
-internal sealed class PendingReminderRemoval(GrainId grainId, string name, string? etag) : PendingWrite(grainId, name)
+internal sealed class PendingReminderRemoval(GrainId grainId, string name, string? etag) : PendingRecordWrite(grainId, name)
 {
     private readonly TaskCompletionSource<bool> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool removed;

@@ -1,7 +1,7 @@
 namespace MachineGrid.Runtime.Persistence.GroupCommit;
 
 /// <summary>An insert-or-replace of one reminder row.</summary>
-internal sealed class PendingReminderUpsert(GrainId grainId, string name, DateTimeOffset startAt, TimeSpan period) : PendingWrite(grainId, name)
+internal sealed class PendingReminderUpsert(GrainId grainId, string name, DateTimeOffset startAt, TimeSpan period) : PendingRecordWrite(grainId, name)
 {
     private readonly TaskCompletionSource<ReminderEntry> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long? storedVersion;

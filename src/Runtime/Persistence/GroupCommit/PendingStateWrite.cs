@@ -1,7 +1,7 @@
 namespace MachineGrid.Runtime.Persistence.GroupCommit;
 
 /// <summary>A conditional write or clear of one grain state record.</summary>
-internal sealed class PendingStateWrite : PendingWrite
+internal sealed class PendingStateWrite : PendingRecordWrite
 {
     private readonly TaskCompletionSource<string> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool applied;

@@ -4,16 +4,13 @@ namespace MachineGrid.Runtime.Persistence.GroupCommit;
 /// One change waiting in the group committer. The batch writer records its outcome while applying the batch;
 /// the committer completes the caller's task only after the batch is durable.
 /// </summary>
-internal abstract class PendingWrite(GrainId grainId, string name)
+internal abstract class PendingWrite
 {
-    /// <summary>The grain whose record changes.</summary>
-    public GrainId GrainId { get; } = grainId;
-
-    /// <summary>The state name or reminder name within the grain.</summary>
-    public string Name { get; } = name;
-
     /// <summary>Payload bytes carried, used to bound the size of one batch.</summary>
     public virtual int PayloadLength => 0;
+
+    /// <summary>What the write changes, for log messages.</summary>
+    public abstract string Description { get; }
 
     /// <summary>Completes the caller's task with the recorded outcome; called once the batch committed.</summary>
     public abstract void Complete();

@@ -36,4 +36,18 @@ internal static class WriteQueueExtensions
         queue.Enqueue(write);
         return await write.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Applies index changes atomically, in order, in one commit; completes once durable (at once for no changes).</summary>
+    public static async Task ApplyIndexChangesAsync(this IWriteQueue queue, IReadOnlyList<IndexChange> changes, CancellationToken cancellationToken)
+    {
+        var validated = IndexArguments.ValidateChanges(changes);
+        if (validated.Length == 0)
+        {
+            return;
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        var write = new PendingIndexWrite(validated);
+        queue.Enqueue(write);
+        await write.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -6,17 +6,17 @@ namespace MachineGrid.Runtime.Persistence.Postgres;
 /// Orders a batch's writes by table and key, so concurrent silos lock rows in the same order and never deadlock
 /// each other. The sort is stable, so writes to one record keep their queue order.
 /// </summary>
-internal sealed class LockOrder : IComparer<PendingWrite>
+internal sealed class LockOrder : IComparer<PendingRecordWrite>
 {
     /// <summary>The shared instance.</summary>
     public static LockOrder Instance { get; } = new();
 
     /// <summary>Returns the writes in lock order.</summary>
-    public static IReadOnlyList<PendingWrite> Sort(IReadOnlyList<PendingWrite> batch) =>
+    public static IReadOnlyList<PendingRecordWrite> Sort(IReadOnlyList<PendingRecordWrite> batch) =>
         batch.Count < 2 ? batch : batch.Order(Instance).ToList();
 
     /// <inheritdoc />
-    public int Compare(PendingWrite? x, PendingWrite? y)
+    public int Compare(PendingRecordWrite? x, PendingRecordWrite? y)
     {
         if (ReferenceEquals(x, y))
         {

@@ -8,6 +8,7 @@ namespace MachineGrid.Runtime.Persistence.Postgres;
 /// <see cref="NpgsqlBatch"/> without an explicit transaction: PostgreSQL runs the batch's statements as one
 /// implicit transaction that commits (durably, with synchronous_commit on) before the batch's results are complete,
 /// and a failing statement rolls back the whole batch. So one round trip carries the writes and the commit.
+/// Grain records come first, in <see cref="LockOrder"/>; the batch's index changes follow as set-based statements.
 /// A batch that deadlocks with another silo is retried; after any other failure the connection is replaced.
 /// </summary>
 internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, SchemaInitializer schema) : IBatchWriter
@@ -20,12 +21,13 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, SchemaIni
     public async Task CommitAsync(IReadOnlyList<PendingWrite> batch, CancellationToken cancellationToken)
     {
         await schema.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        var ordered = LockOrder.Sort(batch);
+        var records = LockOrder.Sort(batch.OfType<PendingRecordWrite>().ToList());
+        var indexWrites = batch.OfType<PendingIndexWrite>().ToList();
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await CommitOnceAsync(ordered, cancellationToken).ConfigureAwait(false);
+                await CommitOnceAsync(records, indexWrites, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (PostgresException ex) when (attempt < MaxAttempts && ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
@@ -42,17 +44,21 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, SchemaIni
     /// <inheritdoc />
     public ValueTask DisposeAsync() => CloseAsync();
 
-    private async Task CommitOnceAsync(IReadOnlyList<PendingWrite> batch, CancellationToken cancellationToken)
+    private async Task CommitOnceAsync(IReadOnlyList<PendingRecordWrite> records, IReadOnlyList<PendingIndexWrite> indexWrites, CancellationToken cancellationToken)
     {
         connection ??= await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var commands = new NpgsqlBatch(connection);
-        foreach (var write in batch)
+        foreach (var write in records)
         {
             commands.BatchCommands.Add(PostgresWriteCommands.For(write));
         }
+        foreach (var command in PostgresIndexCommands.For(indexWrites))
+        {
+            commands.BatchCommands.Add(command);
+        }
         await using (var reader = await commands.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            foreach (var write in batch)
+            foreach (var write in records)
             {
                 if (write is PendingReminderUpsert upsert)
                 {
@@ -64,10 +70,10 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, SchemaIni
         }
 
         List<PendingStateWrite>? conflicts = null;
-        for (var i = 0; i < batch.Count; i++)
+        for (var i = 0; i < records.Count; i++)
         {
             var affected = commands.BatchCommands[i].RecordsAffected;
-            switch (batch[i])
+            switch (records[i])
             {
                 case PendingStateWrite state when affected == 1:
                     state.RecordApplied();

@@ -6,7 +6,7 @@ using Npgsql;
 namespace MachineGrid.Runtime.Persistence.Postgres;
 
 /// <summary>
-/// One PostgreSQL database shared by the grain storage and the reminder table: its connection pool, its schema
+/// One PostgreSQL database shared by the grain storage, the reminder table and the index store: its connection pool, its schema
 /// (created on first use), and the group committer that owns the write connection.
 /// </summary>
 internal sealed class PostgresDatabase : IWriteQueue, IAsyncDisposable, IDisposable

@@ -43,7 +43,7 @@ internal static class PostgresWriteCommands
 
     /// <summary>The command applying <paramref name="write"/>. A state write or removal reports success through
     /// <see cref="NpgsqlBatchCommand.RecordsAffected"/>; an upsert returns the new version as one row.</summary>
-    public static NpgsqlBatchCommand For(PendingWrite write) => write switch
+    public static NpgsqlBatchCommand For(PendingRecordWrite write) => write switch
     {
         PendingStateWrite { ExpectedVersion: { } version } state => Command(UpdateState, state, Int64(version), Bytes(state.Data)),
         PendingStateWrite state => Command(InsertState, state, Int64(state.GrainId.GetStableHash()), Bytes(state.Data)),
@@ -56,7 +56,7 @@ internal static class PostgresWriteCommands
     /// <summary>A query returning the stored version of a state record (no row when none exists).</summary>
     public static NpgsqlBatchCommand VersionOf(PendingStateWrite write) => Command(SelectStateVersion, write);
 
-    private static NpgsqlBatchCommand Command(string sql, PendingWrite write, params NpgsqlParameter[] rest)
+    private static NpgsqlBatchCommand Command(string sql, PendingRecordWrite write, params NpgsqlParameter[] rest)
     {
         var command = new NpgsqlBatchCommand(sql);
         command.Parameters.Add(Text(write.GrainId.Type));

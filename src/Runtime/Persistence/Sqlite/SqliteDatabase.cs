@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace MachineGrid.Runtime.Persistence.Sqlite;
 
 /// <summary>
-/// One SQLite database file shared by the grain storage and the reminder table: its schema (created on first use),
+/// One SQLite database file shared by the grain storage, the reminder table and the index store: its schema (created on first use),
 /// pooled read connections, and the group committer that owns the single write connection.
 /// </summary>
 internal sealed class SqliteDatabase : IWriteQueue, IAsyncDisposable, IDisposable

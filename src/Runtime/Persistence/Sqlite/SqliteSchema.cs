@@ -3,7 +3,8 @@ namespace MachineGrid.Runtime.Persistence.Sqlite;
 /// <summary>
 /// The SQLite tables, laid out like the PostgreSQL ones. Every statement is idempotent, so running it at each start is safe.
 /// Versions start at 1 and are the ETags; a NULL payload is a cleared record (tombstone); start_at (UTC) and period
-/// are .NET ticks, period 0 meaning one-shot; grain_hash is <see cref="GrainId.GetStableHash"/>.
+/// are .NET ticks, period 0 meaning one-shot; grain_hash is <see cref="GrainId.GetStableHash"/>. Index rows are
+/// clustered by (table_name, key); TEXT compares with the BINARY collation, which is UTF-8 byte (code point) order.
 /// </summary>
 internal static class SqliteSchema
 {
@@ -14,7 +15,7 @@ internal static class SqliteSchema
         PRAGMA synchronous = FULL;
         """;
 
-    /// <summary>Creates the grain state and reminder tables when missing.</summary>
+    /// <summary>Creates the grain state, reminder and index tables when missing.</summary>
     public const string Create = """
         CREATE TABLE IF NOT EXISTS grain_state (
             grain_type TEXT NOT NULL,
@@ -36,5 +37,11 @@ internal static class SqliteSchema
             PRIMARY KEY (grain_type, grain_key, name)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS reminders_by_grain_hash ON reminders (grain_hash);
+        CREATE TABLE IF NOT EXISTS index_rows (
+            table_name TEXT NOT NULL COLLATE BINARY,
+            key        TEXT NOT NULL COLLATE BINARY,
+            value      BLOB NOT NULL,
+            PRIMARY KEY (table_name, key)
+        ) WITHOUT ROWID;
         """;
 }

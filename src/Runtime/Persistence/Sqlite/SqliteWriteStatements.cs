@@ -12,6 +12,9 @@ internal sealed class SqliteWriteStatements : IDisposable
     private readonly SqliteCommand upsertReminder;
     private readonly SqliteCommand deleteReminder;
     private readonly SqliteCommand deleteReminderAtVersion;
+    private readonly SqliteCommand putIndexRow;
+    private readonly SqliteCommand deleteIndexRow;
+    private readonly SqliteCommand[] all;
 
     /// <summary>Prepares every statement on <paramref name="connection"/>.</summary>
     public SqliteWriteStatements(SqliteConnection connection)
@@ -41,17 +44,23 @@ internal sealed class SqliteWriteStatements : IDisposable
         deleteReminderAtVersion = Prepare(connection, """
             DELETE FROM reminders WHERE grain_type = $type AND grain_key = $key AND name = $name AND version = $version
             """, "$type", "$key", "$name", "$version");
+        putIndexRow = Prepare(connection, """
+            INSERT INTO index_rows (table_name, key, value) VALUES ($table, $key, $value)
+            ON CONFLICT (table_name, key) DO UPDATE SET value = excluded.value
+            """, "$table", "$key", "$value");
+        deleteIndexRow = Prepare(connection, """
+            DELETE FROM index_rows WHERE table_name = $table AND key = $key
+            """, "$table", "$key");
+        all = [insertState, updateState, selectStateVersion, upsertReminder, deleteReminder, deleteReminderAtVersion, putIndexRow, deleteIndexRow];
     }
 
     /// <summary>Makes every statement run inside <paramref name="transaction"/>.</summary>
     public void Enlist(SqliteTransaction transaction)
     {
-        insertState.Transaction = transaction;
-        updateState.Transaction = transaction;
-        selectStateVersion.Transaction = transaction;
-        upsertReminder.Transaction = transaction;
-        deleteReminder.Transaction = transaction;
-        deleteReminderAtVersion.Transaction = transaction;
+        foreach (var command in all)
+        {
+            command.Transaction = transaction;
+        }
     }
 
     /// <summary>Applies one write and records its outcome on it.</summary>
@@ -78,6 +87,9 @@ internal sealed class SqliteWriteStatements : IDisposable
                 }
                 removal.RecordRemoved(delete.ExecuteNonQuery() > 0);
                 break;
+            case PendingIndexWrite index:
+                ApplyIndex(index);
+                break;
             default:
                 throw new ArgumentException($"Unknown write {write.GetType().Name}.", nameof(write));
         }
@@ -86,12 +98,10 @@ internal sealed class SqliteWriteStatements : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        insertState.Dispose();
-        updateState.Dispose();
-        selectStateVersion.Dispose();
-        upsertReminder.Dispose();
-        deleteReminder.Dispose();
-        deleteReminderAtVersion.Dispose();
+        foreach (var command in all)
+        {
+            command.Dispose();
+        }
     }
 
     private void ApplyState(PendingStateWrite write)
@@ -122,7 +132,22 @@ internal sealed class SqliteWriteStatements : IDisposable
         }
     }
 
-    private static void BindKey(SqliteCommand command, PendingWrite write)
+    private void ApplyIndex(PendingIndexWrite write)
+    {
+        foreach (var change in write.Changes)
+        {
+            var command = change.Value is null ? deleteIndexRow : putIndexRow;
+            command.Parameters[0].Value = change.Table;
+            command.Parameters[1].Value = change.Key;
+            if (change.Value is { } value)
+            {
+                command.Parameters[2].Value = value;
+            }
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private static void BindKey(SqliteCommand command, PendingRecordWrite write)
     {
         command.Parameters[0].Value = write.GrainId.Type;
         command.Parameters[1].Value = write.GrainId.Key;

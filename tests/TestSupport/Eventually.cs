@@ -1,8 +1,9 @@
-namespace MachineGrid.Runtime.Tests;
+namespace MachineGrid.TestSupport;
 
 /// <summary>Waits for something the runtime does asynchronously. The limit only stops a broken test from hanging.</summary>
 public static class Eventually
 {
+    /// <summary>Polls until the condition holds; fails the test after 15 s.</summary>
     public static async Task True(Func<bool> condition, string what)
     {
         var limit = DateTime.UtcNow.AddSeconds(15);
@@ -16,6 +17,7 @@ public static class Eventually
         }
     }
 
+    /// <summary>Polls until the asynchronous condition holds; fails the test after 15 s.</summary>
     public static async Task True(Func<Task<bool>> condition, string what)
     {
         var limit = DateTime.UtcNow.AddSeconds(15);

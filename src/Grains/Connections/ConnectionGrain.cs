@@ -1,0 +1,203 @@
+using MachineGrid.Runtime;
+using Microsoft.Extensions.Options;
+
+namespace MachineGrid.Grains;
+
+/// <summary>
+/// A desktop flow connection: a target (one machine outside any group, or a group) and a credential or mapping. It
+/// breaks when its target machine joins a group; runs through it are routed to the group's queue, or the machine's own.
+/// </summary>
+public sealed class ConnectionGrain(
+    [PersistentState("connection")] IPersistentState<ConnectionState> state,
+    AuditTrail audit,
+    IOptions<GridOptions> options) : Grain, IConnectionGrain
+{
+    private const string SystemActor = "system";
+    private const int MaxReasonLength = 2_000;
+
+    private readonly GridOptions limits = options.Value;
+
+    private string Id => GetPrimaryKeyString();
+
+    private string Resource => GrainId.ToString();
+
+    private ConnectionState Current => state.State;
+
+    /// <inheritdoc />
+    public async Task<ConnectionView> Create(Actor actor, CreateConnection request)
+    {
+        if (state.RecordExists)
+        {
+            throw new DomainException(DomainErrorCode.AlreadyExists, $"Connection {Id} already exists.");
+        }
+        var connection = New(actor, request);
+        if (await DemandTarget(actor, connection) is { } machineGroup)
+        {
+            throw new DomainException(DomainErrorCode.Validation, $"Machine {connection.MachineId} is in group {machineGroup}; target the group.");
+        }
+        await DemandCredential(actor, connection);
+        await state.SaveAsync(connection);
+        if (connection.MachineId is { } machineId)
+        {
+            await RegisterWithMachine(machineId);
+        }
+        await audit.RecordAsync(actor.Id, "connection.create", Resource, null, Summary(connection));
+        return View();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Its owner, Environment Admins and whoever may run flows on its target may see it.</remarks>
+    public async Task<ConnectionView> Get(Actor actor)
+    {
+        RequireExists();
+        if (!actor.IsAdmin && Current.Owner?.Id != actor.Id)
+        {
+            await DemandTarget(actor, Current);
+        }
+        return View();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Idempotent: breaking a broken connection, or one that does not exist, changes nothing.</remarks>
+    public async Task Break(string reason)
+    {
+        if (state.RecordExists && !Current.Broken)
+        {
+            var text = string.IsNullOrWhiteSpace(reason) ? "The target machine joined a group; target the group." : reason.Trim();
+            await MarkBroken(text.Length <= MaxReasonLength ? text : text[..MaxReasonLength]);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ConnectionRoute> Route(Actor actor)
+    {
+        RequireExists();
+        ThrowIfBroken();
+        if (await DemandTarget(actor, Current) is { } machineGroup)
+        {
+            // The machine joined a group and its break notice has not arrived (or was lost): break it here.
+            await MarkBroken($"Machine {Current.MachineId} joined group {machineGroup}; target the group.");
+        }
+        ThrowIfBroken();
+        var groupId = Current.GroupId ?? GroupIds.SoloFor(Current.MachineId!);
+        var plan = Current.CredentialId is { } credentialId
+            ? new CredentialPlan(credentialId, await GrainFactory.GetGrain<ICredentialGrain>(credentialId).OptionForConnections(), new Dictionary<string, IReadOnlyList<CredentialOption>>())
+            : await GrainFactory.GetGrain<IMachineMappingGrain>(Current.MappingId!).Plan();
+        return new ConnectionRoute(groupId, plan);
+    }
+
+    private ConnectionState New(Actor actor, CreateConnection request)
+    {
+        DomainException.Require(request is not null, "A connection is required.");
+        var target = request!.Target;
+        DomainException.Require(target is not null && (target.MachineId is null) != (target.GroupId is null), "A connection targets exactly one of a machine or a group.");
+        DomainException.Require((request.CredentialId is null) != (request.MappingId is null), "A connection uses exactly one of a credential or a mapping.");
+        var groupId = target!.GroupId is null ? null : Validate.Id(target.GroupId, "target.groupId");
+        DomainException.Require(groupId is null || !GroupIds.IsSolo(groupId), "Target the machine itself, not its single-machine queue.");
+        return new ConnectionState
+        {
+            Name = Validate.Name(request.Name, "name", limits.MaxNameLength),
+            MachineId = target.MachineId is null ? null : Validate.Id(target.MachineId, "target.machineId"),
+            GroupId = groupId,
+            CredentialId = request.CredentialId is null ? null : Validate.Id(request.CredentialId, "credentialId"),
+            MappingId = request.MappingId is null ? null : Validate.Id(request.MappingId, "mappingId"),
+            Owner = actor.Ref,
+        };
+    }
+
+    /// <summary>
+    /// Demands that the actor may run flows on the target. For a machine target, returns the group the machine is in now
+    /// (null when none): a connection to a grouped machine is refused at creation and broken afterwards.
+    /// </summary>
+    private async Task<string?> DemandTarget(Actor actor, ConnectionState connection)
+    {
+        if (connection.GroupId is { } groupId)
+        {
+            var groupAccess = await GrainFactory.GetGrain<IMachineGroupGrain>(groupId).AccessOf(actor);
+            AccessPolicy.Demand(actor, groupAccess, GridAction.RunFlow, $"group {groupId}");
+            return null;
+        }
+        var machineId = connection.MachineId!;
+        var machine = GrainFactory.GetGrain<IMachineGrain>(machineId);
+        AccessPolicy.Demand(actor, await machine.AccessOf(actor), GridAction.RunFlow, $"machine {machineId}");
+        return (await machine.Get(actor)).GroupId;
+    }
+
+    /// <summary>Demands that the actor may use the credential or mapping, and that a credential is usable in connections.</summary>
+    private async Task DemandCredential(Actor actor, ConnectionState connection)
+    {
+        if (connection.CredentialId is { } credentialId)
+        {
+            var credential = GrainFactory.GetGrain<ICredentialGrain>(credentialId);
+            AccessPolicy.Demand(actor, await credential.AccessOf(actor), GridAction.UseCredential, $"credential {credentialId}");
+            await credential.OptionForConnections();
+            return;
+        }
+        var mappingId = connection.MappingId!;
+        var mappingAccess = await GrainFactory.GetGrain<IMachineMappingGrain>(mappingId).AccessOf(actor);
+        AccessPolicy.Demand(actor, mappingAccess, GridAction.UseCredential, $"mapping {mappingId}");
+    }
+
+    /// <summary>Tells the machine about the connection so it breaks when the machine joins a group; undoes the create if that fails.</summary>
+    private async Task RegisterWithMachine(string machineId)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IMachineGrain>(machineId).AddDirectConnection(Id);
+        }
+        catch
+        {
+            await state.ClearStateAsync();
+            throw;
+        }
+    }
+
+    private async Task MarkBroken(string reason)
+    {
+        if (Current.Broken)
+        {
+            return;
+        }
+        var before = Current;
+        await state.SaveAsync(before with { Broken = true, BrokenReason = reason });
+        await audit.RecordAsync(before.MachineId ?? SystemActor, "connection.break", Resource, Summary(before), Summary(Current));
+    }
+
+    private void ThrowIfBroken()
+    {
+        if (Current.Broken)
+        {
+            throw new DomainException(DomainErrorCode.ConnectionBroken, $"Connection '{Current.Name}' is broken: {Current.BrokenReason}");
+        }
+    }
+
+    private void RequireExists()
+    {
+        if (!state.RecordExists)
+        {
+            throw new DomainException(DomainErrorCode.NotFound, $"Connection {Id} does not exist.");
+        }
+    }
+
+    private ConnectionView View() => new(
+        Id,
+        Current.Name,
+        new ConnectionTarget(Current.MachineId, Current.GroupId),
+        Current.CredentialId,
+        Current.MappingId,
+        Current.Broken ? ConnectionStatus.Broken : ConnectionStatus.Connected,
+        Current.BrokenReason,
+        Current.Owner!);
+
+    private static object Summary(ConnectionState connection) => new
+    {
+        connection.Name,
+        connection.MachineId,
+        connection.GroupId,
+        connection.CredentialId,
+        connection.MappingId,
+        Status = connection.Broken ? "Broken" : "Connected",
+        connection.BrokenReason,
+        Owner = connection.Owner?.Id,
+    };
+}

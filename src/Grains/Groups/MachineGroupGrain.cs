@@ -1,0 +1,548 @@
+using MachineGrid.Runtime;
+using Microsoft.Extensions.Options;
+
+namespace MachineGrid.Grains;
+
+/// <summary>
+/// A machine group: details, access, password, members, and the run queue with its scheduler. Every change is made
+/// in memory, written durably, and only then announced to runs and machines (one-way, so no call ever waits on a grain
+/// that may be waiting on this one). One durable reminder covers the group's earliest queue or acknowledgement deadline.
+/// </summary>
+public sealed class MachineGroupGrain(
+    [PersistentState("group")] IPersistentState<GroupState> state,
+    IOptions<GridOptions> options,
+    AuditTrail audit) : Grain, IMachineGroupGrain
+{
+    private const string DeadlineReminder = "deadlines";
+    private readonly RunQueue queue = new();
+    private readonly SortedSet<(DateTimeOffset At, string RunId)> deadlines = [];
+    private readonly List<Func<Task>> outbox = [];
+    private DateTimeOffset? reminderDue;
+
+    private GroupState Group => state.State;
+
+    private GridOptions Limits => options.Value;
+
+    private bool IsSolo => GroupIds.IsSolo(GetPrimaryKeyString());
+
+    private string Resource => $"group {GetPrimaryKeyString()}";
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        foreach (var entry in Group.Queued.Values)
+        {
+            queue.Add(entry);
+            deadlines.Add((entry.Run.QueueDeadline, entry.Run.RunId));
+        }
+        foreach (var entry in Group.Assigned.Values.Where(a => !a.Started))
+        {
+            deadlines.Add((entry.AcknowledgeBy, entry.Run.RunId));
+        }
+        reminderDue = (await GetReminder(DeadlineReminder))?.StartAt;
+    }
+
+    /// <inheritdoc />
+    public async Task<GroupView> Create(Actor actor, CreateGroup request)
+    {
+        AccessPolicy.DemandRole(actor, GridAction.CreateGroup);
+        DomainException.Require(!IsSolo, "This group id is reserved.");
+        if (Group.Created)
+        {
+            throw new DomainException(DomainErrorCode.AlreadyExists, $"Group {GetPrimaryKeyString()} already exists.");
+        }
+        var name = Validate.Name(request.Name, "name", Limits.MaxNameLength);
+        var description = Validate.Optional(request.Description, "description", Limits.MaxDescriptionLength);
+        Group.Created = true;
+        Group.Name = name;
+        Group.Description = description;
+        Group.Access.Owner = actor.Ref;
+        await SaveAsync();
+        await audit.RecordAsync(actor.Id, "group.create", Resource, null, new { name, description });
+        return View(actor);
+    }
+
+    /// <inheritdoc />
+    public Task<GroupView> Get(Actor actor)
+    {
+        DemandVisible(actor);
+        return Task.FromResult(View(actor));
+    }
+
+    /// <inheritdoc />
+    public async Task<GroupView> Update(Actor actor, UpdateGroup request)
+    {
+        EnsureCreated();
+        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.EditGroup, Resource);
+        var before = new { Group.Name, Group.Description, Group.Maintenance };
+        var name = request.Name is null ? Group.Name : Validate.Name(request.Name, "name", Limits.MaxNameLength);
+        var description = request.Description is null ? Group.Description : Validate.Optional(request.Description, "description", Limits.MaxDescriptionLength);
+        Group.Name = name;
+        Group.Description = description;
+        Group.Maintenance = request.Maintenance ?? Group.Maintenance;
+        await CommitAsync();
+        await audit.RecordAsync(actor.Id, "group.update", Resource, before, new { Group.Name, Group.Description, Group.Maintenance });
+        return View(actor);
+    }
+
+    /// <inheritdoc />
+    public async Task Delete(Actor actor)
+    {
+        EnsureCreated();
+        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.DeleteGroup, Resource);
+        if (Group.Members.Count > 0)
+        {
+            throw new DomainException(DomainErrorCode.GroupNotEmpty, $"Group {Group.Name} still has {Group.Members.Count} machines; remove them first.");
+        }
+        foreach (var runId in Group.Queued.Keys)
+        {
+            Announce(runId, run => run.Ended(RunStatus.Cancelled, "GroupDeleted"));
+        }
+        var name = Group.Name;
+        await state.ClearStateAsync();
+        queue.Clear();
+        deadlines.Clear();
+        await SyncReminderAsync();
+        await FlushOutboxAsync();
+        await audit.RecordAsync(actor.Id, "group.delete", Resource, new { name }, null);
+    }
+
+    /// <inheritdoc />
+    public async Task ChangePassword(Actor actor, string newPassword)
+    {
+        EnsureCreated();
+        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.EditGroup, Resource);
+        ValidatePassword(newPassword);
+        Group.Password = GroupPassword.Create(newPassword, Limits.PasswordIterations);
+        await SaveAsync();
+        await audit.RecordAsync(actor.Id, "group.password.change", Resource, null, new { changed = true });
+    }
+
+    /// <inheritdoc />
+    public async Task Share(Actor actor, string principalId, ResourceAccess access)
+    {
+        EnsureCreated();
+        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.ShareGroup, Resource);
+        Validate.Id(principalId, "principalId");
+        DomainException.Require(access is ResourceAccess.User or ResourceAccess.CoOwner, "A group is shared as CoOwner or User.");
+        Group.Access.Grant(principalId, access);
+        await SaveAsync();
+        await audit.RecordAsync(actor.Id, "group.share", Resource, null, new { principalId, access });
+    }
+
+    /// <inheritdoc />
+    public async Task Unshare(Actor actor, string principalId)
+    {
+        EnsureCreated();
+        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.ShareGroup, Resource);
+        if (Group.Access.Revoke(principalId))
+        {
+            await SaveAsync();
+            await audit.RecordAsync(actor.Id, "group.unshare", Resource, new { principalId }, null);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<ResourceAccess?> AccessOf(Actor actor) =>
+        IsSolo
+            ? GrainFactory.GetGrain<IMachineGrain>(GetPrimaryKeyString()[GroupIds.SoloFor("").Length..]).AccessOf(actor)
+            : Task.FromResult(Group.Created ? AccessFor(actor) : null);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<MachineAvailability>> GetMachines(Actor actor)
+    {
+        DemandVisible(actor);
+        return Task.FromResult<IReadOnlyList<MachineAvailability>>([.. Group.Members.Values.Select(m => m.Machine)]);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<QueuedRunView>> GetQueue(Actor actor)
+    {
+        DemandVisible(actor);
+        var views = new List<QueuedRunView>(queue.Count);
+        var laneReasons = new Dictionary<(string, RunMode), (string Reason, int Seen)>();
+        foreach (var key in queue.InOrder())
+        {
+            var run = Group.Queued[key.RunId].Run;
+            var lane = (key.Source, key.Mode);
+            var (reason, seen) = laneReasons.TryGetValue(lane, out var known) ? known : (Placement.WaitReason(run, Group), 0);
+            laneReasons[lane] = (reason, seen + 1);
+            var text = seen == 0 ? reason : $"Behind {seen} earlier run{(seen == 1 ? "" : "s")} of the same connection. {reason}";
+            views.Add(new QueuedRunView(run.RunId, run.Priority, views.Count + 1, run.EnqueuedAt, text));
+        }
+        return Task.FromResult<IReadOnlyList<QueuedRunView>>(views);
+    }
+
+    /// <inheritdoc />
+    public async Task AddMachine(Actor actor, MachineAvailability machine, string password)
+    {
+        if (IsSolo)
+        {
+            Group.Created = true;
+            Attach(machine);
+            await CommitAsync();
+            return;
+        }
+        EnsureCreated();
+        if (Group.Members.ContainsKey(machine.MachineId))
+        {
+            return;
+        }
+        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.AddMachineToGroup, Resource);
+        ValidatePassword(password);
+        if (Group.Password is null)
+        {
+            Group.Password = GroupPassword.Create(password, Limits.PasswordIterations);
+        }
+        else if (!Group.Password.Matches(password))
+        {
+            throw new DomainException(DomainErrorCode.WrongGroupPassword, $"The password for group {Group.Name} is wrong.");
+        }
+        if (Group.Members.Count >= Limits.MaxMachinesPerGroup)
+        {
+            throw new DomainException(DomainErrorCode.GroupFull, $"Group {Group.Name} already has {Limits.MaxMachinesPerGroup} machines, its maximum.");
+        }
+        Attach(machine);
+        await CommitAsync();
+        await audit.RecordAsync(actor.Id, "group.machine.add", Resource, null, new { machine.MachineId, machine.Name });
+    }
+
+    /// <inheritdoc />
+    public async Task RemoveMachine(string machineId)
+    {
+        if (!Group.Members.ContainsKey(machineId))
+        {
+            return;
+        }
+        LoseRuns(machineId);
+        Group.Members.Remove(machineId);
+        await CommitAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task UpdateMachine(MachineAvailability machine)
+    {
+        if (!Group.Members.TryGetValue(machine.MachineId, out var member))
+        {
+            if (!IsSolo)
+            {
+                return;
+            }
+            Group.Created = true;
+            Attach(machine);
+        }
+        else
+        {
+            member.Machine = machine;
+            if (!machine.Online)
+            {
+                LoseRuns(machine.MachineId);
+            }
+        }
+        await CommitAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task Enqueue(QueuedRun run)
+    {
+        if (Group.Queued.ContainsKey(run.RunId) || Group.Assigned.ContainsKey(run.RunId))
+        {
+            return;
+        }
+        if (!Group.Created)
+        {
+            if (!IsSolo)
+            {
+                throw new DomainException(DomainErrorCode.NotFound, $"Group {GetPrimaryKeyString()} does not exist.");
+            }
+            Group.Created = true;
+        }
+        AddToQueue(new QueuedEntry { Run = run, Rank = RankOf(run.Priority), Order = Group.NextOrder++ });
+        await CommitAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task RunStarted(string runId, string machineId)
+    {
+        if (!Group.Assigned.TryGetValue(runId, out var entry) || entry.MachineId != machineId)
+        {
+            throw new DomainException(DomainErrorCode.InvalidState, $"Run {runId} is not assigned to machine {machineId}.");
+        }
+        if (!entry.Started)
+        {
+            entry.Started = true;
+            deadlines.Remove((entry.AcknowledgeBy, runId));
+            await CommitAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task RunEnded(string runId)
+    {
+        if (Unassign(runId) is not null)
+        {
+            await CommitAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task Remove(string runId)
+    {
+        if (RemoveFromQueue(runId) is null && Unassign(runId) is { } assigned)
+        {
+            AnnounceToMachine(assigned.MachineId, machine => machine.Withdraw(runId));
+        }
+        await CommitAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task Reprioritize(string runId, RunPriority priority)
+    {
+        var entry = RemoveFromQueue(runId) ?? throw NotQueued(runId);
+        entry.Run = entry.Run with { Priority = priority };
+        entry.Rank = entry.Rank == 0 ? 0 : RankOf(priority);
+        AddToQueue(entry);
+        await CommitAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task MoveToTop(string runId)
+    {
+        var entry = RemoveFromQueue(runId) ?? throw NotQueued(runId);
+        entry.Rank = 0;
+        entry.Order = Group.NextHeadOrder--;
+        AddToQueue(entry);
+        await CommitAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task CredentialFailed(string machineId, string credentialId)
+    {
+        if (Group.Members.TryGetValue(machineId, out var member) && !member.Machine.FailedCredentials.Contains(credentialId))
+        {
+            member.Machine = member.Machine with { FailedCredentials = [.. member.Machine.FailedCredentials, credentialId] };
+            await CommitAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        reminderDue = null;
+        var now = TimeProvider.GetUtcNow();
+        while (deadlines.Count > 0 && deadlines.Min is var next && next.At <= now)
+        {
+            deadlines.Remove(next);
+            Expire(next.RunId);
+        }
+        await CommitAsync();
+    }
+
+    private void Expire(string runId)
+    {
+        if (Group.Queued.ContainsKey(runId))
+        {
+            RemoveFromQueue(runId);
+            Announce(runId, run => run.Ended(RunStatus.TimedOut, RunStatusReason.QueueTimeout));
+        }
+        else if (Group.Assigned.TryGetValue(runId, out var assigned) && !assigned.Started)
+        {
+            Unassign(runId);
+            AnnounceToMachine(assigned.MachineId, machine => machine.Withdraw(runId));
+            Requeue(assigned, assigned.Attempts - 1, RunStatusReason.AssignmentRevoked);
+        }
+    }
+
+    /// <summary>Runs on a machine that went away: not yet started ones go back to the head; started ones fail, or retry if they may.</summary>
+    private void LoseRuns(string machineId)
+    {
+        foreach (var entry in Group.Assigned.Values.Where(a => a.MachineId == machineId).ToList())
+        {
+            Unassign(entry.Run.RunId);
+            if (!entry.Started)
+            {
+                Requeue(entry, entry.Attempts - 1, RunStatusReason.AssignmentRevoked);
+            }
+            else if (entry.Attempts < entry.Run.MaxAttempts)
+            {
+                Requeue(entry, entry.Attempts, RunStatusReason.MachineLost);
+            }
+            else
+            {
+                Announce(entry.Run.RunId, run => run.Ended(RunStatus.Failed, RunStatusReason.MachineLost));
+            }
+        }
+    }
+
+    private void Requeue(AssignedEntry assigned, int attempts, string reason)
+    {
+        AddToQueue(new QueuedEntry { Run = assigned.Run, Rank = RankOf(assigned.Run.Priority), Order = Group.NextHeadOrder--, Attempts = attempts });
+        Announce(assigned.Run.RunId, run => run.Requeued(reason));
+    }
+
+    /// <summary>Places runs while any lane's head fits a machine, best (rank, order) first.</summary>
+    private void Schedule()
+    {
+        while (true)
+        {
+            QueueKey? best = null;
+            var (bestMachine, bestCredential) = ("", default(CredentialOption));
+            foreach (var head in queue.Heads)
+            {
+                if ((best is null || QueueKey.Comparer.Compare(head, best) < 0)
+                    && Placement.TryPlace(Group.Queued[head.RunId].Run, Group, out var machineId, out var credential))
+                {
+                    (best, bestMachine, bestCredential) = (head, machineId, credential);
+                }
+            }
+            if (best is null)
+            {
+                return;
+            }
+            Assign(RemoveFromQueue(best.RunId)!, bestMachine, bestCredential!);
+        }
+    }
+
+    private void Assign(QueuedEntry entry, string machineId, CredentialOption credential)
+    {
+        var now = TimeProvider.GetUtcNow();
+        var run = entry.Run;
+        var assigned = new AssignedEntry
+        {
+            Run = run,
+            MachineId = machineId,
+            Credential = credential,
+            AcknowledgeBy = now + Limits.AssignmentAckTimeout,
+            Attempts = entry.Attempts + 1,
+        };
+        Group.Assigned[run.RunId] = assigned;
+        Group.Members[machineId].BusyUsers[run.RunId] = credential.Username;
+        deadlines.Add((assigned.AcknowledgeBy, run.RunId));
+        var offer = new Assignment(run.RunId, run.FlowId, run.RunMode, credential.CredentialId, credential.Username, assigned.AcknowledgeBy, now + Limits.AssignmentAckTimeout + run.RunTimeout);
+        Announce(run.RunId, r => r.Assigned(machineId, credential, now));
+        AnnounceToMachine(machineId, machine => machine.Offer(offer));
+    }
+
+    private void Attach(MachineAvailability machine)
+    {
+        Group.Members[machine.MachineId] = new MemberState { Machine = machine };
+    }
+
+    private void AddToQueue(QueuedEntry entry)
+    {
+        Group.Queued[entry.Run.RunId] = entry;
+        queue.Add(entry);
+        deadlines.Add((entry.Run.QueueDeadline, entry.Run.RunId));
+    }
+
+    private QueuedEntry? RemoveFromQueue(string runId)
+    {
+        if (!Group.Queued.Remove(runId, out var entry))
+        {
+            return null;
+        }
+        queue.Remove(runId);
+        deadlines.Remove((entry.Run.QueueDeadline, runId));
+        return entry;
+    }
+
+    private AssignedEntry? Unassign(string runId)
+    {
+        if (!Group.Assigned.Remove(runId, out var entry))
+        {
+            return null;
+        }
+        deadlines.Remove((entry.AcknowledgeBy, runId));
+        if (Group.Members.TryGetValue(entry.MachineId, out var member))
+        {
+            member.BusyUsers.Remove(runId);
+        }
+        return entry;
+    }
+
+    private void Announce(string runId, Func<IRunGrain, Task> send) =>
+        outbox.Add(() => send(GrainFactory.GetGrain<IRunGrain>(runId)));
+
+    private void AnnounceToMachine(string machineId, Func<IMachineGrain, Task> send) =>
+        outbox.Add(() => send(GrainFactory.GetGrain<IMachineGrain>(machineId)));
+
+    /// <summary>Schedules, writes, then announces: nothing is announced that is not durable.</summary>
+    private async Task CommitAsync()
+    {
+        Schedule();
+        await SaveAsync();
+        await SyncReminderAsync();
+        await FlushOutboxAsync();
+    }
+
+    private Task SaveAsync() => state.WriteStateAsync();
+
+    private async Task FlushOutboxAsync()
+    {
+        var sends = outbox.ToList();
+        outbox.Clear();
+        foreach (var send in sends)
+        {
+            await send();
+        }
+    }
+
+    /// <summary>Keeps one durable reminder at (or before) the earliest deadline.</summary>
+    private async Task SyncReminderAsync()
+    {
+        if (deadlines.Count == 0)
+        {
+            if (reminderDue is not null && await GetReminder(DeadlineReminder) is { } reminder)
+            {
+                await UnregisterReminder(reminder);
+            }
+            reminderDue = null;
+            return;
+        }
+        var next = deadlines.Min.At;
+        if (reminderDue is null || next < reminderDue)
+        {
+            await RegisterOrUpdateReminder(DeadlineReminder, next);
+            reminderDue = next;
+        }
+    }
+
+    private ResourceAccess? AccessFor(Actor actor) =>
+        Group.Access.Of(actor.Id) ?? (actor.IsAdmin ? ResourceAccess.CoOwner : null);
+
+    private void DemandVisible(Actor actor)
+    {
+        EnsureCreated();
+        if (AccessFor(actor) is null)
+        {
+            throw new DomainException(DomainErrorCode.Forbidden, $"{actor.Name} has no access to {Resource}.");
+        }
+    }
+
+    private void EnsureCreated()
+    {
+        if (!Group.Created || IsSolo)
+        {
+            throw new DomainException(DomainErrorCode.NotFound, $"Group {GetPrimaryKeyString()} does not exist.");
+        }
+    }
+
+    private static void ValidatePassword(string? password) =>
+        DomainException.Require(password is { Length: >= 8 and <= 256 }, "The group password must be 8 to 256 characters.");
+
+    private static int RankOf(RunPriority priority) => (int)Validate.Enum(priority, "priority") + 1;
+
+    private static DomainException NotQueued(string runId) => new(DomainErrorCode.InvalidState, $"Run {runId} is not queued.");
+
+    private GroupView View(Actor actor) => new(
+        GetPrimaryKeyString(),
+        Group.Name,
+        Group.Description,
+        Group.Members.Count,
+        Group.Assigned.Count,
+        Group.Queued.Count,
+        AccessFor(actor),
+        Group.Access.Owner ?? new PrincipalRef("", ""),
+        Group.Maintenance,
+        Group.Password is not null);
+}

@@ -1,0 +1,419 @@
+using System.Security.Cryptography;
+using System.Text;
+using MachineGrid.Runtime;
+using Microsoft.Extensions.Options;
+
+namespace MachineGrid.Grains;
+
+/// <summary>
+/// A registered machine: its identity and key hash, its agent's heartbeat and sessions, its group, and the runs placed
+/// on it. It reports every availability change to the queue that schedules it: its group, or its own single-machine
+/// queue while it is in none. A durable reminder notices when the agent falls silent.
+/// </summary>
+public sealed class MachineGrain(
+    [PersistentState("machine")] IPersistentState<MachineState> state,
+    IOptions<GridOptions> options,
+    AuditTrail audit) : Grain, IMachineGrain
+{
+    private const string LivenessReminder = "liveness";
+
+    private MachineState Machine => state.State;
+
+    private GridOptions Limits => options.Value;
+
+    private string Id => GetPrimaryKeyString();
+
+    private string Resource => $"machine {Id}";
+
+    private string QueueGroupId => Machine.GroupId ?? GroupIds.SoloFor(Id);
+
+    /// <inheritdoc />
+    public async Task<MachineRegistration> Register(Actor actor, RegisterMachine request)
+    {
+        AccessPolicy.DemandRole(actor, GridAction.RegisterMachine);
+        if (Machine.Created)
+        {
+            throw new DomainException(DomainErrorCode.AlreadyExists, $"Machine {Id} is already registered.");
+        }
+        Machine.Name = Validate.Name(request.Name, "name", Limits.MaxNameLength);
+        Machine.Description = Validate.Optional(request.Description, "description", Limits.MaxDescriptionLength);
+        Machine.Kind = Validate.Enum(request.Kind, "kind");
+        Machine.MaxSessions = Sessions(request.Kind, request.MaxSessions ?? 1);
+        Machine.AgentVersion = Validate.Name(request.AgentVersion, "agentVersion", 100);
+        Machine.Os = Validate.Name(request.Os, "os", Limits.MaxNameLength);
+        Machine.Fingerprint = Validate.Name(request.Fingerprint, "fingerprint", 512);
+        var key = "mk_" + Base64Url(RandomNumberGenerator.GetBytes(32));
+        Machine.KeyHash = Hash(key);
+        Machine.Access.Owner = actor.Ref;
+        Machine.Created = true;
+        await state.WriteStateAsync();
+        await audit.RecordAsync(actor.Id, "machine.register", Resource, null, new { Machine.Name, Machine.Kind, Machine.MaxSessions, Machine.Os });
+        return new MachineRegistration(View(ResourceAccess.Owner), key);
+    }
+
+    /// <inheritdoc />
+    public async Task<MachineView> Get(Actor actor)
+    {
+        EnsureCreated();
+        var access = await AccessOf(actor) ?? throw new DomainException(DomainErrorCode.Forbidden, $"{actor.Name} has no access to {Resource}.");
+        return View(access);
+    }
+
+    /// <inheritdoc />
+    public async Task<MachineView> Update(Actor actor, UpdateMachine request)
+    {
+        EnsureCreated();
+        var access = await DemandAsync(actor, GridAction.EditMachine);
+        var before = new { Machine.Description, Machine.Maintenance, Machine.MaxSessions };
+        Machine.Description = request.Description is null ? Machine.Description : Validate.Optional(request.Description, "description", Limits.MaxDescriptionLength);
+        Machine.MaxSessions = request.MaxSessions is { } sessions ? Sessions(Machine.Kind, sessions) : Machine.MaxSessions;
+        Machine.Maintenance = request.Maintenance ?? Machine.Maintenance;
+        await SaveAndReportAsync();
+        await audit.RecordAsync(actor.Id, "machine.update", Resource, before, new { Machine.Description, Machine.Maintenance, Machine.MaxSessions });
+        return View(access);
+    }
+
+    /// <inheritdoc />
+    public async Task Delete(Actor actor)
+    {
+        EnsureCreated();
+        await DemandAsync(actor, GridAction.DeleteMachine);
+        await GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).RemoveMachine(Id);
+        if (await GetReminder(LivenessReminder) is { } reminder)
+        {
+            await UnregisterReminder(reminder);
+        }
+        var name = Machine.Name;
+        await state.ClearStateAsync();
+        await audit.RecordAsync(actor.Id, "machine.delete", Resource, new { name }, null);
+    }
+
+    /// <inheritdoc />
+    public async Task JoinGroup(Actor actor, string groupId, string password)
+    {
+        EnsureCreated();
+        Validate.Id(groupId, "groupId");
+        DomainException.Require(!GroupIds.IsSolo(groupId), "groupId is not a group.");
+        await DemandAsync(actor, GridAction.AddMachineToGroup);
+        if (Machine.GroupId == groupId)
+        {
+            return;
+        }
+        await GrainFactory.GetGrain<IMachineGroupGrain>(groupId).AddMachine(actor, Availability(), password);
+        var previous = QueueGroupId;
+        await GrainFactory.GetGrain<IMachineGroupGrain>(previous).RemoveMachine(Id);
+        Machine.GroupId = groupId;
+        var broken = Machine.DirectConnections.ToList();
+        Machine.DirectConnections.Clear();
+        await state.WriteStateAsync();
+        foreach (var connectionId in broken)
+        {
+            await GrainFactory.GetGrain<IConnectionGrain>(connectionId).Break($"Machine {Machine.Name} joined group {groupId}; target the group instead.");
+        }
+        await audit.RecordAsync(actor.Id, "machine.group.join", Resource, new { groupId = GroupIds.IsSolo(previous) ? null : previous }, new { groupId, brokenConnections = broken.Count });
+    }
+
+    /// <inheritdoc />
+    public async Task LeaveGroup(Actor actor)
+    {
+        EnsureCreated();
+        var groupId = Machine.GroupId ?? throw new DomainException(DomainErrorCode.InvalidState, $"Machine {Machine.Name} is in no group.");
+        await DemandAsync(actor, GridAction.RemoveMachineFromGroup);
+        await GrainFactory.GetGrain<IMachineGroupGrain>(groupId).RemoveMachine(Id);
+        Machine.GroupId = null;
+        await SaveAndReportAsync();
+        await audit.RecordAsync(actor.Id, "machine.group.leave", Resource, new { groupId }, null);
+    }
+
+    /// <inheritdoc />
+    public async Task Share(Actor actor, string principalId, ResourceAccess access)
+    {
+        EnsureCreated();
+        await DemandShareAsync(actor);
+        Validate.Id(principalId, "principalId");
+        DomainException.Require(access is ResourceAccess.User or ResourceAccess.CoOwner, "A machine is shared as CoOwner or User.");
+        Machine.Access.Grant(principalId, access);
+        await state.WriteStateAsync();
+        await audit.RecordAsync(actor.Id, "machine.share", Resource, null, new { principalId, access });
+    }
+
+    /// <inheritdoc />
+    public async Task Unshare(Actor actor, string principalId)
+    {
+        EnsureCreated();
+        await DemandShareAsync(actor);
+        if (Machine.Access.Revoke(principalId))
+        {
+            await state.WriteStateAsync();
+            await audit.RecordAsync(actor.Id, "machine.unshare", Resource, new { principalId }, null);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ResourceAccess?> AccessOf(Actor actor)
+    {
+        if (!Machine.Created)
+        {
+            return null;
+        }
+        var own = Machine.Access.Of(actor.Id);
+        var viaGroup = Machine.GroupId is { } groupId ? await GrainFactory.GetGrain<IMachineGroupGrain>(groupId).AccessOf(actor) : null;
+        var best = (ResourceAccess?)Math.Max((int)(own ?? 0), (int)(viaGroup ?? 0));
+        return best > 0 ? best : actor.IsAdmin ? ResourceAccess.CoOwner : null;
+    }
+
+    /// <inheritdoc />
+    public Task<bool> VerifyKey(string machineKey) =>
+        Task.FromResult(Machine.Created && machineKey is { Length: > 0 and < 200 }
+            && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(machineKey)), Encoding.ASCII.GetBytes(Machine.KeyHash)));
+
+    /// <inheritdoc />
+    public async Task<MachineView> Heartbeat(AgentHeartbeat heartbeat)
+    {
+        EnsureCreated();
+        var instance = Validate.Id(heartbeat.AgentInstanceId, "agentInstanceId");
+        if (heartbeat.Fingerprint != Machine.Fingerprint)
+        {
+            throw new DomainException(DomainErrorCode.MachineIdentityConflict, $"The agent's fingerprint does not match machine {Machine.Name}'s registration.");
+        }
+        var now = TimeProvider.GetUtcNow();
+        var live = Machine.Online && Machine.LastHeartbeat is { } last && now - last < Limits.MachineOfflineAfter;
+        if (live && Machine.AgentInstanceId is { } holder && holder != instance)
+        {
+            throw new DomainException(DomainErrorCode.MachineIdentityConflict,
+                $"Machine {Machine.Name} is already connected from another agent; a second live agent with the same identity (a cloned machine?) is refused.");
+        }
+        DomainException.Require(heartbeat.SignedInUsers is { Count: <= 1000 }, "signedInUsers must list at most 1,000 users.");
+        var users = heartbeat.SignedInUsers.Select(u => Validate.Name(u, "signedInUsers", Limits.MaxNameLength)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var changed = !Machine.Online || Machine.AgentInstanceId != instance || !users.SequenceEqual(Machine.SignedInUsers)
+            || (heartbeat.Maintenance is { } maintenance && maintenance != Machine.Maintenance);
+        var cameOnline = !Machine.Online;
+        Machine.LastHeartbeat = now;
+        Machine.AgentInstanceId = instance;
+        Machine.Online = true;
+        Machine.SignedInUsers = users;
+        Machine.Maintenance = heartbeat.Maintenance ?? Machine.Maintenance;
+        if (cameOnline)
+        {
+            await RegisterOrUpdateReminder(LivenessReminder, Limits.MachineOfflineAfter, Limits.MachineOfflineAfter);
+        }
+        if (changed)
+        {
+            await SaveAndReportAsync();
+        }
+        return View(ResourceAccess.Owner);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Assignment>> TakeAssignments()
+    {
+        if (Machine.Pending.Count == 0)
+        {
+            return [];
+        }
+        var taken = Machine.Pending.Where(Machine.Runs.ContainsKey).Select(id => Machine.Runs[id]).ToList();
+        Machine.Pending.Clear();
+        await state.WriteStateAsync();
+        return taken;
+    }
+
+    /// <inheritdoc />
+    public async Task StartRun(string runId)
+    {
+        DemandPlaced(runId);
+        await GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).RunStarted(runId, Id);
+        await GrainFactory.GetGrain<IRunGrain>(runId).Started(Id);
+        Machine.Pending.Remove(runId);
+        Machine.Started.Add(runId);
+        await state.WriteStateAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task CompleteRun(string runId, bool succeeded, string? outputs, string? error)
+    {
+        DemandPlaced(runId);
+        await GrainFactory.GetGrain<IRunGrain>(runId).Completed(Id, succeeded, outputs, error);
+        await GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).RunEnded(runId);
+        Forget(runId);
+        await state.WriteStateAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task ReportCredentialFailure(string credentialId, string reason)
+    {
+        EnsureCreated();
+        Validate.Id(credentialId, "credentialId");
+        reason = Validate.Name(reason, "reason", Limits.MaxDescriptionLength);
+        await GrainFactory.GetGrain<ICredentialGrain>(credentialId).RecordFailure(Id, reason);
+        Machine.FailedCredentials[credentialId] = reason;
+        await SaveAndReportAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task ClearCredentialFailure(string credentialId)
+    {
+        if (Machine.FailedCredentials.Remove(credentialId))
+        {
+            await SaveAndReportAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task Offer(Assignment assignment)
+    {
+        Machine.Runs[assignment.RunId] = assignment;
+        Machine.Pending.Add(assignment.RunId);
+        await state.WriteStateAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task Withdraw(string runId)
+    {
+        if (Machine.Runs.ContainsKey(runId))
+        {
+            Forget(runId);
+            await state.WriteStateAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task AddDirectConnection(string connectionId)
+    {
+        EnsureCreated();
+        if (Machine.GroupId is not null)
+        {
+            throw new DomainException(DomainErrorCode.ConnectionBroken, $"Machine {Machine.Name} is in group {Machine.GroupId}; target the group instead.");
+        }
+        if (!Machine.DirectConnections.Contains(connectionId))
+        {
+            Machine.DirectConnections.Add(connectionId);
+            await state.WriteStateAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task ClaimForMapping(string mappingId)
+    {
+        EnsureCreated();
+        if (Machine.MappingId == mappingId)
+        {
+            return;
+        }
+        if (Machine.MappingId is not null)
+        {
+            throw new DomainException(DomainErrorCode.MachineAlreadyMapped, $"Machine {Machine.Name} already belongs to mapping {Machine.MappingId}.");
+        }
+        Machine.MappingId = mappingId;
+        await state.WriteStateAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task ReleaseFromMapping(string mappingId)
+    {
+        if (Machine.MappingId == mappingId)
+        {
+            Machine.MappingId = null;
+            await state.WriteStateAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<string?> NameOf() => Task.FromResult(Machine.Created ? Machine.Name : null);
+
+    /// <inheritdoc />
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != LivenessReminder)
+        {
+            return;
+        }
+        var silent = Machine.LastHeartbeat is not { } last || TimeProvider.GetUtcNow() - last >= Limits.MachineOfflineAfter;
+        if (!Machine.Created || !Machine.Online || silent)
+        {
+            if (await GetReminder(LivenessReminder) is { } reminder)
+            {
+                await UnregisterReminder(reminder);
+            }
+        }
+        if (Machine.Created && Machine.Online && silent)
+        {
+            Machine.Online = false;
+            await SaveAndReportAsync();
+        }
+    }
+
+    private MachineAvailability Availability() =>
+        new(Id, Machine.Name, Machine.Online, Machine.Maintenance, Machine.MaxSessions, [.. Machine.SignedInUsers], [.. Machine.FailedCredentials.Keys]);
+
+    private async Task SaveAndReportAsync()
+    {
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).UpdateMachine(Availability());
+    }
+
+    private void Forget(string runId)
+    {
+        Machine.Runs.Remove(runId);
+        Machine.Pending.Remove(runId);
+        Machine.Started.Remove(runId);
+    }
+
+    private async Task<ResourceAccess> DemandAsync(Actor actor, GridAction action)
+    {
+        var access = await AccessOf(actor);
+        AccessPolicy.Demand(actor, access, action, Resource);
+        return access ?? ResourceAccess.CoOwner;
+    }
+
+    private async Task DemandShareAsync(Actor actor)
+    {
+        if (Machine.GroupId is not null)
+        {
+            throw new DomainException(DomainErrorCode.InvalidState, $"Machine {Machine.Name} is in group {Machine.GroupId}; its access is managed on the group.");
+        }
+        await DemandAsync(actor, GridAction.ShareMachine);
+    }
+
+    private void DemandPlaced(string runId)
+    {
+        EnsureCreated();
+        if (!Machine.Runs.ContainsKey(runId))
+        {
+            throw new DomainException(DomainErrorCode.InvalidState, $"Run {runId} is not assigned to machine {Machine.Name}.");
+        }
+    }
+
+    private void EnsureCreated()
+    {
+        if (!Machine.Created)
+        {
+            throw new DomainException(DomainErrorCode.NotFound, $"Machine {Id} does not exist.");
+        }
+    }
+
+    private int Sessions(MachineKind kind, int requested)
+    {
+        if (kind == MachineKind.Desktop)
+        {
+            DomainException.Require(requested == 1, "A desktop machine runs exactly one session.");
+            return 1;
+        }
+        DomainException.Require(requested >= 1 && requested <= Limits.MaxSessionsPerMachine, $"maxSessions must be 1 to {Limits.MaxSessionsPerMachine}.");
+        return requested;
+    }
+
+    private MachineView View(ResourceAccess? access)
+    {
+        var runUsers = Machine.Runs.Values.ToDictionary(a => a.Username, a => a.RunId, StringComparer.OrdinalIgnoreCase);
+        var sessions = Machine.SignedInUsers.Select(u => new SessionView(u, runUsers.GetValueOrDefault(u)))
+            .Concat(runUsers.Where(r => !Machine.SignedInUsers.Contains(r.Key, StringComparer.OrdinalIgnoreCase)).Select(r => new SessionView(r.Key, r.Value)))
+            .ToList();
+        var status = Machine.Maintenance ? MachineStatus.Maintenance : Machine.Online ? MachineStatus.Online : MachineStatus.Offline;
+        return new MachineView(Id, Machine.Name, Machine.Description, status, Machine.Kind, Machine.MaxSessions, Machine.GroupId, sessions,
+            Machine.LastHeartbeat, Machine.AgentVersion, Machine.Os, Machine.Access.Owner ?? new PrincipalRef("", ""), access);
+    }
+
+    private static string Hash(string key) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,286 @@
+using MachineGrid.Runtime;
+using Microsoft.Extensions.Options;
+
+namespace MachineGrid.Grains;
+
+/// <summary>
+/// One run: its request, its status with reasons, and the machine and credential actually used. It enforces its run
+/// timeout with a durable reminder; the group enforces the queue timeout. A run found still queued on activation
+/// re-enqueues itself (the group ignores runs it already has), so a crash between the two writes loses nothing.
+/// </summary>
+public sealed class RunGrain(
+    [PersistentState("run")] IPersistentState<RunState> state,
+    IOptions<GridOptions> options,
+    AuditTrail audit) : Grain, IRunGrain
+{
+    private const string RunTimeoutReminder = "run-timeout";
+
+    private RunState Run => state.State;
+
+    private GridOptions Limits => options.Value;
+
+    private bool Ended => Run.Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled or RunStatus.TimedOut;
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Run.Created && Run.Status == RunStatus.Queued)
+        {
+            await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).Enqueue(ToQueued());
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<RunView> Submit(Actor actor, SubmitRun request)
+    {
+        if (Run.Created)
+        {
+            DemandVisible(actor);
+            return View();
+        }
+        AccessPolicy.DemandRole(actor, GridAction.RunFlow);
+        var connectionId = Validate.Id(request.ConnectionId, "connectionId");
+        var flowId = Validate.Name(request.FlowId, "flowId", Limits.MaxNameLength);
+        var inputs = request.Inputs;
+        DomainException.Require(inputs is null || inputs.Length <= Limits.MaxInputsLength, $"inputs must be at most {Limits.MaxInputsLength} characters.");
+        var queueTimeout = Timeout(request.QueueTimeoutSeconds, Limits.MaxQueueTime, "queueTimeoutSeconds");
+        var runTimeout = Timeout(request.RunTimeoutSeconds, Limits.MaxRunTime, "runTimeoutSeconds");
+        DomainException.Require(request.MaxAttempts is >= 1 and <= 10, "maxAttempts must be 1 to 10.");
+        var route = await GrainFactory.GetGrain<IConnectionGrain>(connectionId).Route(actor);
+        var now = TimeProvider.GetUtcNow();
+        Run.Created = true;
+        Run.Submitter = actor.Ref;
+        Run.ConnectionId = connectionId;
+        Run.FlowId = flowId;
+        Run.Inputs = inputs;
+        Run.RunMode = Validate.Enum(request.RunMode, "runMode");
+        Run.Priority = Validate.Enum(request.Priority, "priority");
+        Run.GroupId = route.GroupId;
+        Run.Status = RunStatus.Queued;
+        Run.StatusReason = RunStatusReason.Waiting;
+        Run.EnqueuedAt = now;
+        Run.MaxAttempts = request.MaxAttempts;
+        Run.RunTimeout = runTimeout;
+        Run.Plan = route.Plan;
+        Run.QueueDeadline = now + queueTimeout;
+        await state.WriteStateAsync();
+        try
+        {
+            await GrainFactory.GetGrain<IMachineGroupGrain>(route.GroupId).Enqueue(ToQueued());
+        }
+        catch (DomainException ex)
+        {
+            await EndAsync(RunStatus.Failed, ex.Code.ToString());
+            throw;
+        }
+        await audit.RecordAsync(actor.Id, "run.submit", this.GetGrainId().ToString(), null, new { connectionId, flowId, Run.RunMode, Run.Priority, route.GroupId });
+        return View();
+    }
+
+    /// <inheritdoc />
+    public Task<RunView> Get(Actor actor)
+    {
+        DemandVisible(actor);
+        return Task.FromResult(View());
+    }
+
+    /// <inheritdoc />
+    public async Task<RunView> Cancel(Actor actor)
+    {
+        DemandVisible(actor);
+        if (Ended)
+        {
+            throw new DomainException(DomainErrorCode.InvalidState, $"Run {GetPrimaryKeyString()} already ended ({Run.Status}).");
+        }
+        await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).Remove(GetPrimaryKeyString());
+        await EndAsync(RunStatus.Cancelled, RunStatusReason.CancelledByUser);
+        await audit.RecordAsync(actor.Id, "run.cancel", this.GetGrainId().ToString(), null, new { Run.Status });
+        return View();
+    }
+
+    /// <inheritdoc />
+    public async Task<RunView> SetPriority(Actor actor, RunPriority priority)
+    {
+        DemandVisible(actor);
+        Validate.Enum(priority, "priority");
+        DemandQueued();
+        await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).Reprioritize(GetPrimaryKeyString(), priority);
+        var before = Run.Priority;
+        Run.Priority = priority;
+        await state.WriteStateAsync();
+        await audit.RecordAsync(actor.Id, "run.priority", this.GetGrainId().ToString(), new { priority = before }, new { priority });
+        return View();
+    }
+
+    /// <inheritdoc />
+    public async Task<RunView> MoveToTop(Actor actor)
+    {
+        DemandVisible(actor);
+        DemandQueued();
+        await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).MoveToTop(GetPrimaryKeyString());
+        await audit.RecordAsync(actor.Id, "run.move-to-top", this.GetGrainId().ToString(), null, null);
+        return View();
+    }
+
+    /// <inheritdoc />
+    public Task<string?> InputsFor(string machineId)
+    {
+        DemandOn(machineId);
+        return Task.FromResult(Run.Inputs);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> UsesCredentialOn(string machineId, string credentialId) =>
+        Task.FromResult(Run.Status is RunStatus.Assigned or RunStatus.Running && Run.MachineId == machineId && Run.Credential?.CredentialId == credentialId);
+
+    /// <inheritdoc />
+    public async Task Assigned(string machineId, CredentialOption credential, DateTimeOffset at)
+    {
+        if (!Run.Created || Run.Status != RunStatus.Queued)
+        {
+            return;
+        }
+        Run.Status = RunStatus.Assigned;
+        Run.StatusReason = RunStatusReason.Assigned;
+        Run.MachineId = machineId;
+        Run.Credential = credential;
+        Run.AssignedAt = at;
+        await state.WriteStateAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task Requeued(string reason)
+    {
+        if (!Run.Created || Ended)
+        {
+            return;
+        }
+        await ClearRunTimeoutAsync();
+        Run.Status = RunStatus.Queued;
+        Run.StatusReason = reason;
+        Run.MachineId = null;
+        Run.Credential = null;
+        await state.WriteStateAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task Started(string machineId)
+    {
+        if (Run.Status != RunStatus.Assigned || Run.MachineId != machineId)
+        {
+            throw new DomainException(DomainErrorCode.InvalidState, $"Run {GetPrimaryKeyString()} is not assigned to machine {machineId}.");
+        }
+        var now = TimeProvider.GetUtcNow();
+        Run.Status = RunStatus.Running;
+        Run.StatusReason = RunStatusReason.Started;
+        Run.StartedAt = now;
+        Run.Attempts++;
+        await RegisterOrUpdateReminder(RunTimeoutReminder, now + Run.RunTimeout);
+        await state.WriteStateAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task Completed(string machineId, bool succeeded, string? outputs, string? error)
+    {
+        DemandOn(machineId);
+        Run.Outputs = Validate.Optional(outputs, "outputs", Limits.MaxInputsLength);
+        Run.Error = Validate.Optional(error, "error", Limits.MaxDescriptionLength);
+        await EndAsync(succeeded ? RunStatus.Succeeded : RunStatus.Failed, succeeded ? RunStatusReason.Completed : RunStatusReason.FlowFailed);
+    }
+
+    /// <inheritdoc />
+    Task IRunGrain.Ended(RunStatus status, string reason) => !Run.Created || Ended ? Task.CompletedTask : EndAsync(status, reason);
+
+    /// <inheritdoc />
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != RunTimeoutReminder || Ended)
+        {
+            return;
+        }
+        var machineId = Run.MachineId;
+        await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).RunEnded(GetPrimaryKeyString());
+        await EndAsync(RunStatus.TimedOut, RunStatusReason.RunTimeout);
+        if (machineId is not null)
+        {
+            await GrainFactory.GetGrain<IMachineGrain>(machineId).Withdraw(GetPrimaryKeyString());
+        }
+    }
+
+    private async Task EndAsync(RunStatus status, string reason)
+    {
+        Run.Status = status;
+        Run.StatusReason = reason;
+        Run.EndedAt = TimeProvider.GetUtcNow();
+        await ClearRunTimeoutAsync();
+        await state.WriteStateAsync();
+    }
+
+    private async Task ClearRunTimeoutAsync()
+    {
+        if (Run.StartedAt is not null && await GetReminder(RunTimeoutReminder) is { } reminder)
+        {
+            await UnregisterReminder(reminder);
+        }
+    }
+
+    private QueuedRun ToQueued() =>
+        new(GetPrimaryKeyString(), Run.FlowId, Run.RunMode, Run.Priority, Run.EnqueuedAt, Run.QueueDeadline, Run.RunTimeout, Run.Plan!, Run.MaxAttempts);
+
+    private static TimeSpan Timeout(int? seconds, TimeSpan max, string field)
+    {
+        if (seconds is null)
+        {
+            return max;
+        }
+        DomainException.Require(seconds > 0 && seconds <= max.TotalSeconds, $"{field} must be 1 to {max.TotalSeconds:0}.");
+        return TimeSpan.FromSeconds(seconds.Value);
+    }
+
+    private void DemandVisible(Actor actor)
+    {
+        if (!Run.Created)
+        {
+            throw new DomainException(DomainErrorCode.NotFound, $"Run {GetPrimaryKeyString()} does not exist.");
+        }
+        if (!actor.IsAdmin && actor.Id != Run.Submitter.Id)
+        {
+            throw new DomainException(DomainErrorCode.Forbidden, $"{actor.Name} did not submit run {GetPrimaryKeyString()}.");
+        }
+    }
+
+    private void DemandQueued()
+    {
+        if (Run.Status != RunStatus.Queued)
+        {
+            throw new DomainException(DomainErrorCode.InvalidState, $"Run {GetPrimaryKeyString()} is {Run.Status}, not queued.");
+        }
+    }
+
+    private void DemandOn(string machineId)
+    {
+        if (Run.Status is not (RunStatus.Assigned or RunStatus.Running) || Run.MachineId != machineId)
+        {
+            throw new DomainException(DomainErrorCode.Forbidden, $"Run {GetPrimaryKeyString()} is not on machine {machineId}.");
+        }
+    }
+
+    private RunView View() => new(
+        GetPrimaryKeyString(),
+        Run.Status,
+        Run.StatusReason,
+        Run.FlowId,
+        Run.RunMode,
+        GroupIds.IsSolo(Run.GroupId) ? null : Run.GroupId,
+        Run.MachineId,
+        Run.Credential is { } c ? new CredentialUsed(c.Name, c.Username) : null,
+        Run.Priority,
+        Run.EnqueuedAt,
+        Run.AssignedAt,
+        Run.StartedAt,
+        Run.EndedAt,
+        Run.Attempts,
+        Run.MaxAttempts,
+        Run.Outputs,
+        Run.Error);
+}

@@ -1,0 +1,67 @@
+using MachineGrid.Runtime;
+using MachineGrid.Runtime.Testing;
+
+namespace MachineGrid.Grains.Tests;
+
+/// <summary>Builds test scenarios on a silo: groups, registered machines with live agents, queued runs.</summary>
+public sealed class Grid(TestSilo silo, Actor owner)
+{
+    public const string Password = "correct horse battery";
+
+    public TestSilo Silo { get; } = silo;
+
+    public Actor Owner { get; } = owner;
+
+    public IGrainFactory Grains => Silo.GrainFactory;
+
+    public ManualTimeProvider Clock => Silo.ManualClock;
+
+    public static async Task<Grid> StartAsync(Action<GridOptions>? configure = null) =>
+        new(await GridSilo.StartAsync(configure: configure), Actors.Owner());
+
+    public async Task<string> CreateGroupAsync(string name = "group")
+    {
+        var id = Ids.New("g");
+        await Grains.GetGrain<IMachineGroupGrain>(id).Create(Owner, new CreateGroup(name, null));
+        return id;
+    }
+
+    public async Task<string> RegisterAsync(string name, MachineKind kind = MachineKind.Desktop, int sessions = 1)
+    {
+        var id = Ids.New("m");
+        await Grains.GetGrain<IMachineGrain>(id).Register(Owner, new RegisterMachine(name, null, kind, sessions, "2.50", "Windows 11", $"fp-{id}"));
+        return id;
+    }
+
+    /// <summary>Registers machines, joins them to the group and brings their agents online.</summary>
+    public async Task<string[]> AddMachinesAsync(string groupId, int count, MachineKind kind = MachineKind.Desktop, int sessions = 1)
+    {
+        var ids = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = await RegisterAsync($"machine-{i}", kind, sessions);
+            await Grains.GetGrain<IMachineGrain>(ids[i]).JoinGroup(Owner, groupId, Password);
+            await HeartbeatAsync(ids[i]);
+        }
+        return ids;
+    }
+
+    public Task<MachineView> HeartbeatAsync(string machineId, params string[] users) =>
+        Grains.GetGrain<IMachineGrain>(machineId).Heartbeat(new AgentHeartbeat($"agent-{machineId}", $"fp-{machineId}", users));
+
+    /// <summary>A run queued straight into a group with a plan (no run grain behind it).</summary>
+    public QueuedRun Run(CredentialPlan plan, RunPriority priority = RunPriority.Normal, RunMode mode = RunMode.Unattended, TimeSpan? queueTime = null)
+    {
+        var now = Clock.GetUtcNow();
+        return new QueuedRun(Ids.New("r"), "flow", mode, priority, now, now + (queueTime ?? TimeSpan.FromHours(3)), TimeSpan.FromHours(1), plan, 1);
+    }
+
+    public static CredentialPlan Single(string username) =>
+        new($"cred-{username}", new CredentialOption($"cred-{username}", username, username), new Dictionary<string, IReadOnlyList<CredentialOption>>());
+
+    public IMachineGroupGrain Group(string id) => Grains.GetGrain<IMachineGroupGrain>(id);
+
+    public IMachineGrain Machine(string id) => Grains.GetGrain<IMachineGrain>(id);
+
+    public IRunGrain RunGrain(string id) => Grains.GetGrain<IRunGrain>(id);
+}
