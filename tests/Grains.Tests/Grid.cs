@@ -59,6 +59,46 @@ public sealed class Grid(TestSilo silo, Actor owner)
     public static CredentialPlan Single(string username) =>
         new($"cred-{username}", new CredentialOption($"cred-{username}", username, username), new Dictionary<string, IReadOnlyList<CredentialOption>>());
 
+    /// <summary>A local credential usable in connections, owned by <paramref name="actor"/> (default: the grid's owner).</summary>
+    public async Task<string> CreateCredentialAsync(string username, Actor? actor = null, bool usable = true)
+    {
+        var id = Ids.New("cred");
+        await Grains.GetGrain<ICredentialGrain>(id).Create(actor ?? Owner, new CreateCredential($"credential {username}", username, CredentialStore.Local, $"secret-of-{username}", null, usable));
+        return id;
+    }
+
+    /// <summary>A connection to a group with a credential.</summary>
+    public async Task<string> ConnectAsync(string groupId, string credentialId, Actor? actor = null)
+    {
+        var id = Ids.New("conn");
+        await Grains.GetGrain<IConnectionGrain>(id).Create(actor ?? Owner, new CreateConnection("connection", new ConnectionTarget(null, groupId), credentialId, null));
+        return id;
+    }
+
+    /// <summary>Submits a run through a connection and returns its id.</summary>
+    public async Task<string> SubmitAsync(string connectionId, Actor? actor = null, RunMode mode = RunMode.Unattended, RunPriority priority = RunPriority.Normal, int maxAttempts = 1, int? runTimeoutSeconds = null)
+    {
+        var id = Ids.New("r");
+        await RunGrain(id).Submit(actor ?? Owner, new SubmitRun(connectionId, "flow-1", """{"x":1}""", mode, priority, null, runTimeoutSeconds, maxAttempts));
+        return id;
+    }
+
+    /// <summary>Plays every machine's agent once: takes offered runs, starts and completes them.</summary>
+    public async Task<int> WorkAsync(IEnumerable<string> machineIds, bool succeed = true)
+    {
+        var done = 0;
+        foreach (var machineId in machineIds)
+        {
+            foreach (var assignment in await Machine(machineId).TakeAssignments())
+            {
+                await Machine(machineId).StartRun(assignment.RunId);
+                await Machine(machineId).CompleteRun(assignment.RunId, succeed, """{"ok":true}""", succeed ? null : "flow failed");
+                done++;
+            }
+        }
+        return done;
+    }
+
     public IMachineGroupGrain Group(string id) => Grains.GetGrain<IMachineGroupGrain>(id);
 
     public IMachineGrain Machine(string id) => Grains.GetGrain<IMachineGrain>(id);

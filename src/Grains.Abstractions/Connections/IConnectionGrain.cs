@@ -12,7 +12,8 @@ public interface IConnectionGrain : IGrainWithStringKey
     [ReadOnly]
     Task<ConnectionView> Get(Actor actor);
 
-    /// <summary>From a machine: the target machine joined a group.</summary>
+    /// <summary>From a machine: the target machine joined a group. One-way, so a machine never waits on a connection that may be waiting on it.</summary>
+    [OneWay]
     Task Break(string reason);
 
     /// <summary>From a run: where to queue it and with which credentials; checks the actor may run flows through it.</summary>

@@ -36,7 +36,8 @@ public interface ICredentialGrain : IGrainWithStringKey
     /// <summary>From a mapping: grants a share because the mapping it belongs to was shared (never lowers existing access).</summary>
     Task GrantFromMapping(string principalId, ResourceAccess access);
 
-    /// <summary>From a machine: the credential failed to sign in there.</summary>
+    /// <summary>From a machine: the credential failed to sign in there. One-way, so a machine never waits on a credential that may be waiting on it.</summary>
+    [OneWay]
     Task RecordFailure(string machineId, string reason);
 
     /// <summary>The secret, for the agent of the machine the run is assigned to with this credential.</summary>

@@ -113,14 +113,10 @@ public sealed class ConnectionGrain(
     {
         if (connection.GroupId is { } groupId)
         {
-            var groupAccess = await GrainFactory.GetGrain<IMachineGroupGrain>(groupId).AccessOf(actor);
-            AccessPolicy.Demand(actor, groupAccess, GridAction.RunFlow, $"group {groupId}");
+            await RunFlowAccess.DemandOnGroup(GrainFactory, actor, groupId);
             return null;
         }
-        var machineId = connection.MachineId!;
-        var machine = GrainFactory.GetGrain<IMachineGrain>(machineId);
-        AccessPolicy.Demand(actor, await machine.AccessOf(actor), GridAction.RunFlow, $"machine {machineId}");
-        return (await machine.Get(actor)).GroupId;
+        return (await RunFlowAccess.DemandOnMachine(GrainFactory, actor, connection.MachineId!)).GroupId;
     }
 
     /// <summary>Demands that the actor may use the credential or mapping, and that a credential is usable in connections.</summary>

@@ -30,6 +30,9 @@ public sealed class GroupState
     /// <summary>Runs assigned to a member and not ended, by id.</summary>
     public Dictionary<string, AssignedEntry> Assigned { get; set; } = [];
 
+    /// <summary>The latest credential plan of each credential or mapping that queued runs use, by source id.</summary>
+    public Dictionary<string, CredentialPlan> Plans { get; set; } = [];
+
     /// <summary>Next enqueue order number (grows).</summary>
     public long NextOrder { get; set; }
 
@@ -51,7 +54,7 @@ public sealed class MemberState
 public sealed class QueuedEntry
 {
     /// <summary>The run.</summary>
-    public required QueuedRun Run { get; set; }
+    public required GroupRun Run { get; set; }
 
     /// <summary>Queue rank: 0 for runs moved to the top, then 1 High, 2 Normal, 3 Low.</summary>
     public int Rank { get; set; }
@@ -67,7 +70,7 @@ public sealed class QueuedEntry
 public sealed class AssignedEntry
 {
     /// <summary>The run.</summary>
-    public required QueuedRun Run { get; set; }
+    public required GroupRun Run { get; set; }
 
     /// <summary>The machine it runs on.</summary>
     public required string MachineId { get; set; }

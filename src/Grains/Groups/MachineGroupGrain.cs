@@ -8,16 +8,29 @@ namespace MachineGrid.Grains;
 /// in memory, written durably, and only then announced to runs and machines (one-way, so no call ever waits on a grain
 /// that may be waiting on this one). One durable reminder covers the group's earliest queue or acknowledgement deadline.
 /// </summary>
-public sealed class MachineGroupGrain(
-    [PersistentState("group")] IPersistentState<GroupState> state,
-    IOptions<GridOptions> options,
-    AuditTrail audit) : Grain, IMachineGroupGrain
+[Reentrant]
+public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
 {
     private const string DeadlineReminder = "deadlines";
+    private readonly IPersistentState<GroupState> state;
+    private readonly IOptions<GridOptions> options;
+    private readonly AuditTrail audit;
+    private readonly StateFlusher flusher;
+    private readonly StateFlusher reminderKeeper;
     private readonly RunQueue queue = new();
     private readonly SortedSet<(DateTimeOffset At, string RunId)> deadlines = [];
     private readonly List<Func<Task>> outbox = [];
     private DateTimeOffset? reminderDue;
+
+    /// <summary>Creates the grain. It is reentrant: every operation changes state synchronously, then awaits a coalesced write.</summary>
+    public MachineGroupGrain([PersistentState("group")] IPersistentState<GroupState> state, IOptions<GridOptions> options, AuditTrail audit)
+    {
+        this.state = state;
+        this.options = options;
+        this.audit = audit;
+        flusher = new StateFlusher(state.WriteStateAsync);
+        reminderKeeper = new StateFlusher(ApplyReminderAsync);
+    }
 
     private GroupState Group => state.State;
 
@@ -40,6 +53,7 @@ public sealed class MachineGroupGrain(
             deadlines.Add((entry.AcknowledgeBy, entry.Run.RunId));
         }
         reminderDue = (await GetReminder(DeadlineReminder))?.StartAt;
+        await reminderKeeper.FlushAsync();
     }
 
     /// <inheritdoc />
@@ -99,11 +113,10 @@ public sealed class MachineGroupGrain(
             Announce(runId, run => run.Ended(RunStatus.Cancelled, "GroupDeleted"));
         }
         var name = Group.Name;
-        await state.ClearStateAsync();
+        state.State = new GroupState { NextOrder = Group.NextOrder, NextHeadOrder = Group.NextHeadOrder };
         queue.Clear();
         deadlines.Clear();
-        await SyncReminderAsync();
-        await FlushOutboxAsync();
+        await CommitAsync();
         await audit.RecordAsync(actor.Id, "group.delete", Resource, new { name }, null);
     }
 
@@ -165,7 +178,7 @@ public sealed class MachineGroupGrain(
         {
             var run = Group.Queued[key.RunId].Run;
             var lane = (key.Source, key.Mode);
-            var (reason, seen) = laneReasons.TryGetValue(lane, out var known) ? known : (Placement.WaitReason(run, Group), 0);
+            var (reason, seen) = laneReasons.TryGetValue(lane, out var known) ? known : (Placement.WaitReason(run, PlanOf(run), Group), 0);
             laneReasons[lane] = (reason, seen + 1);
             var text = seen == 0 ? reason : $"Behind {seen} earlier run{(seen == 1 ? "" : "s")} of the same connection. {reason}";
             views.Add(new QueuedRunView(run.RunId, run.Priority, views.Count + 1, run.EnqueuedAt, text));
@@ -257,7 +270,8 @@ public sealed class MachineGroupGrain(
             }
             Group.Created = true;
         }
-        AddToQueue(new QueuedEntry { Run = run, Rank = RankOf(run.Priority), Order = Group.NextOrder++ });
+        Group.Plans[run.Plan.SourceId] = run.Plan;
+        AddToQueue(new QueuedEntry { Run = GroupRun.From(run), Rank = RankOf(run.Priority), Order = Group.NextOrder++ });
         await CommitAsync();
     }
 
@@ -390,7 +404,7 @@ public sealed class MachineGroupGrain(
             foreach (var head in queue.Heads)
             {
                 if ((best is null || QueueKey.Comparer.Compare(head, best) < 0)
-                    && Placement.TryPlace(Group.Queued[head.RunId].Run, Group, out var machineId, out var credential))
+                    && Placement.TryPlace(Group.Queued[head.RunId].Run, PlanOf(Group.Queued[head.RunId].Run), Group, out var machineId, out var credential))
                 {
                     (best, bestMachine, bestCredential) = (head, machineId, credential);
                 }
@@ -422,6 +436,9 @@ public sealed class MachineGroupGrain(
         Announce(run.RunId, r => r.Assigned(machineId, credential, now));
         AnnounceToMachine(machineId, machine => machine.Offer(offer));
     }
+
+    private CredentialPlan PlanOf(GroupRun run) =>
+        Group.Plans.TryGetValue(run.PlanSource, out var plan) ? plan : new CredentialPlan(run.PlanSource, null, new Dictionary<string, IReadOnlyList<CredentialOption>>());
 
     private void Attach(MachineAvailability machine)
     {
@@ -470,40 +487,38 @@ public sealed class MachineGroupGrain(
     private async Task CommitAsync()
     {
         Schedule();
-        await SaveAsync();
-        await SyncReminderAsync();
-        await FlushOutboxAsync();
-    }
-
-    private Task SaveAsync() => state.WriteStateAsync();
-
-    private async Task FlushOutboxAsync()
-    {
         var sends = outbox.ToList();
         outbox.Clear();
+        await SaveAsync();
+        await reminderKeeper.FlushAsync();
         foreach (var send in sends)
         {
             await send();
         }
     }
 
-    /// <summary>Keeps one durable reminder at (or before) the earliest deadline.</summary>
-    private async Task SyncReminderAsync()
+    private Task SaveAsync() => flusher.FlushAsync();
+
+    /// <summary>Keeps one durable reminder at (or before) the earliest deadline. Runs only through <see cref="reminderKeeper"/>, one at a time.</summary>
+    private async Task ApplyReminderAsync()
     {
         if (deadlines.Count == 0)
         {
-            if (reminderDue is not null && await GetReminder(DeadlineReminder) is { } reminder)
+            if (reminderDue is not null)
             {
-                await UnregisterReminder(reminder);
+                reminderDue = null;
+                if (await GetReminder(DeadlineReminder) is { } reminder)
+                {
+                    await UnregisterReminder(reminder);
+                }
             }
-            reminderDue = null;
             return;
         }
         var next = deadlines.Min.At;
         if (reminderDue is null || next < reminderDue)
         {
-            await RegisterOrUpdateReminder(DeadlineReminder, next);
             reminderDue = next;
+            await RegisterOrUpdateReminder(DeadlineReminder, next);
         }
     }
 

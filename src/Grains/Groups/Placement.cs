@@ -9,7 +9,7 @@ namespace MachineGrid.Grains;
 public static class Placement
 {
     /// <summary>Finds the least loaded candidate machine and a credential for the run.</summary>
-    public static bool TryPlace(QueuedRun run, GroupState group, out string machineId, out CredentialOption credential)
+    public static bool TryPlace(GroupRun run, CredentialPlan plan, GroupState group, out string machineId, out CredentialOption credential)
     {
         machineId = "";
         credential = null!;
@@ -20,7 +20,7 @@ public static class Placement
         var bestLoad = int.MaxValue;
         foreach (var (id, member) in group.Members)
         {
-            if (member.BusyUsers.Count < bestLoad && Check(run, member, out var option) == Verdict.Fits)
+            if (member.BusyUsers.Count < bestLoad && Check(run, plan, member, out var option) == Verdict.Fits)
             {
                 (machineId, credential, bestLoad) = (id, option!, member.BusyUsers.Count);
             }
@@ -29,7 +29,7 @@ public static class Placement
     }
 
     /// <summary>Why the run cannot be placed now, from the members' actual state.</summary>
-    public static string WaitReason(QueuedRun run, GroupState group)
+    public static string WaitReason(GroupRun run, CredentialPlan plan, GroupState group)
     {
         if (group.Maintenance)
         {
@@ -39,12 +39,12 @@ public static class Placement
         {
             return "The group has no machines.";
         }
-        var verdicts = group.Members.Values.Select(m => Check(run, m, out _)).ToList();
+        var verdicts = group.Members.Values.Select(m => Check(run, plan, m, out _)).ToList();
         if (verdicts.Contains(Verdict.Fits))
         {
             return "Next in line for a free machine.";
         }
-        var user = run.Plan.Default?.Username ?? run.Plan.PerMachine.Values.SelectMany(o => o).FirstOrDefault()?.Username ?? "?";
+        var user = plan.Default?.Username ?? plan.PerMachine.Values.SelectMany(o => o).FirstOrDefault()?.Username ?? "?";
         var parts = verdicts.GroupBy(v => v).OrderBy(g => g.Key).Select(g => Describe(g.Key, g.Count(), user)).ToList();
         var total = group.Members.Count;
         if (verdicts.All(v => v == Verdict.Busy))
@@ -66,7 +66,7 @@ public static class Placement
         _ => $"{count} unavailable",
     };
 
-    private static Verdict Check(QueuedRun run, MemberState member, out CredentialOption? fit)
+    private static Verdict Check(GroupRun run, CredentialPlan plan, MemberState member, out CredentialOption? fit)
     {
         fit = null;
         var machine = member.Machine;
@@ -78,7 +78,7 @@ public static class Placement
         {
             return Verdict.Maintenance;
         }
-        var options = run.Plan.For(machine.MachineId);
+        var options = plan.For(machine.MachineId);
         if (options.Count == 0)
         {
             return Verdict.NoCredential;

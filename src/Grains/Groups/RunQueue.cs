@@ -19,7 +19,7 @@ public sealed class RunQueue
     /// <summary>Adds a run.</summary>
     public void Add(QueuedEntry entry)
     {
-        var key = new QueueKey(entry.Rank, entry.Order, entry.Run.RunId, entry.Run.Plan.SourceId, entry.Run.RunMode);
+        var key = new QueueKey(entry.Rank, entry.Order, entry.Run.RunId, entry.Run.PlanSource, entry.Run.RunMode);
         keys.Add(key.RunId, key);
         var laneKey = (key.Source, key.Mode);
         if (!lanes.TryGetValue(laneKey, out var lane))

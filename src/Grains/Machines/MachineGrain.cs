@@ -299,9 +299,10 @@ public sealed class MachineGrain(
         {
             return;
         }
-        if (Machine.MappingId is not null)
+        // A claim left by a mapping whose create or delete died halfway is taken over.
+        if (Machine.MappingId is { } holder && await GrainFactory.GetGrain<IMachineMappingGrain>(holder).Exists())
         {
-            throw new DomainException(DomainErrorCode.MachineAlreadyMapped, $"Machine {Machine.Name} already belongs to mapping {Machine.MappingId}.");
+            throw new DomainException(DomainErrorCode.MachineAlreadyMapped, $"Machine {Machine.Name} already belongs to mapping {holder}.");
         }
         Machine.MappingId = mappingId;
         await state.WriteStateAsync();

@@ -260,11 +260,7 @@ public sealed class MachineMappingGrain(
     }
 
     /// <summary>The actor must be able to run flows on a machine to map it (mapping it keeps it from every other mapping).</summary>
-    private async Task CheckMachine(Actor actor, string machineId)
-    {
-        var access = await GrainFactory.GetGrain<IMachineGrain>(machineId).AccessOf(actor);
-        AccessPolicy.Demand(actor, access, GridAction.RunFlow, $"machine {machineId}");
-    }
+    private Task CheckMachine(Actor actor, string machineId) => RunFlowAccess.DemandOnMachine(GrainFactory, actor, machineId);
 
     /// <summary>Shares the credentials that <see cref="Current"/> lists and <paramref name="before"/> did not with every holder of a share on the mapping.</summary>
     private Task ShareNewCredentials(MappingState before)

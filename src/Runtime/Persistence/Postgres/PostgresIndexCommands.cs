@@ -7,7 +7,9 @@ namespace MachineGrid.Runtime.Persistence.Postgres;
 /// <summary>
 /// Turns every index write of a batch into at most two statements: one delete and one upsert, each taking its rows as
 /// arrays. Puts and deletes overwrite without reading, so the last change to a key in queue order decides its final
-/// row; the statements apply just those last changes, sorted by table and key so silos lock rows in the same order.
+/// row; the statements apply just those last changes, each sorted by table and key so silos lock rows in one order.
+/// Silos deleting and putting the same keys at once can still deadlock across the two statements; the batch writer
+/// retries a deadlocked batch.
 /// </summary>
 internal static class PostgresIndexCommands
 {
@@ -35,7 +37,7 @@ internal static class PostgresIndexCommands
         }
         var ordered = last
             .OrderBy(row => row.Key.Table, StringComparer.Ordinal)
-            .ThenBy(row => row.Key.Key, StringComparer.Ordinal)
+            .ThenBy(row => row.Key.Key, IndexKeyOrder.Instance)
             .ToList();
         var deletes = ordered.Where(row => row.Value is null).ToList();
         if (deletes.Count > 0)

@@ -1,0 +1,251 @@
+using System.Collections.Concurrent;
+using Xunit;
+
+namespace MachineGrid.Grains.Tests;
+
+public sealed class RunLifecycleTests
+{
+    [Fact]
+    public async Task A_run_goes_queued_assigned_running_succeeded_and_shows_the_machine_and_credential_used()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var group = await grid.CreateGroupAsync();
+        var machine = (await grid.AddMachinesAsync(group, 1))[0];
+        var credential = await grid.CreateCredentialAsync("robot");
+        var run = await grid.SubmitAsync(await grid.ConnectAsync(group, credential));
+        await Eventually.True(async () => (await grid.RunGrain(run).Get(grid.Owner)).Status == RunStatus.Assigned, "the run was assigned");
+
+        var assignment = Assert.Single(await grid.Machine(machine).TakeAssignments());
+        Assert.Equal("""{"x":1}""", await grid.RunGrain(run).InputsFor(machine));
+        Assert.Equal("secret-of-robot", await grid.Grains.GetGrain<ICredentialGrain>(assignment.CredentialId).ResolveSecret(machine, run));
+        await grid.Machine(machine).StartRun(run);
+        Assert.Equal(RunStatus.Running, (await grid.RunGrain(run).Get(grid.Owner)).Status);
+        await grid.Machine(machine).CompleteRun(run, true, """{"result":42}""", null);
+
+        var view = await grid.RunGrain(run).Get(grid.Owner);
+        Assert.Equal(RunStatus.Succeeded, view.Status);
+        Assert.Equal(RunStatusReason.Completed, view.StatusReason);
+        Assert.Equal(machine, view.MachineId);
+        Assert.Equal(new CredentialUsed("credential robot", "robot"), view.Credential);
+        Assert.NotNull(view.AssignedAt);
+        Assert.NotNull(view.StartedAt);
+        Assert.NotNull(view.EndedAt);
+        Assert.Equal(1, view.Attempts);
+        Assert.Equal("""{"result":42}""", view.Outputs);
+        Assert.Equal((0, 0), ((await grid.Group(group).Get(grid.Owner)).RunningCount, (await grid.Group(group).Get(grid.Owner)).QueuedCount));
+    }
+
+    [Fact]
+    public async Task Submitting_twice_with_the_same_idempotency_key_returns_the_same_run()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var group = await grid.CreateGroupAsync();
+        var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
+        var runId = Ids.RunFor(grid.Owner.Id, "order-17");
+        var request = new SubmitRun(connection, "flow-1", null, RunMode.Unattended, IdempotencyKey: "order-17");
+
+        var first = await grid.RunGrain(runId).Submit(grid.Owner, request);
+        var second = await grid.RunGrain(Ids.RunFor(grid.Owner.Id, "order-17")).Submit(grid.Owner, request with { FlowId = "other" });
+
+        Assert.Equal(first.Id, second.Id);
+        Assert.Equal("flow-1", second.FlowId);
+        Assert.Equal(1, (await grid.Group(group).Get(grid.Owner)).QueuedCount);
+        Assert.NotEqual(runId, Ids.RunFor("someone else", "order-17"));
+    }
+
+    [Fact]
+    public async Task An_unacknowledged_assignment_is_revoked_and_the_run_returns_to_the_head_of_the_queue()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var group = await grid.CreateGroupAsync();
+        var machine = (await grid.AddMachinesAsync(group, 1))[0];
+        var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
+        var first = await grid.SubmitAsync(connection);
+        await Eventually.True(async () => (await grid.RunGrain(first).Get(grid.Owner)).Status == RunStatus.Assigned, "the run was assigned");
+        await grid.Machine(machine).Update(grid.Owner, new UpdateMachine(null, true, null));
+        var second = await grid.SubmitAsync(connection, priority: RunPriority.High);
+
+        grid.Clock.Advance(TimeSpan.FromSeconds(31));
+
+        await Eventually.True(async () => (await grid.RunGrain(first).Get(grid.Owner)).Status == RunStatus.Queued, "the assignment was revoked");
+        Assert.Equal(RunStatusReason.AssignmentRevoked, (await grid.RunGrain(first).Get(grid.Owner)).StatusReason);
+        Assert.Equal([second, first], (await grid.Group(group).GetQueue(grid.Owner)).Select(q => q.RunId));
+        await Assert.ThrowsAsync<DomainException>(() => grid.Machine(machine).StartRun(first));
+    }
+
+    [Fact]
+    public async Task The_run_timeout_fires_after_a_host_restart_and_the_machine_is_told_to_stop()
+    {
+        var data = GridSilo.NewDataDirectory();
+        var clock = new Runtime.Testing.ManualTimeProvider();
+        var owner = Actors.Owner();
+        string run, machine, group;
+        await using (var silo = await GridSilo.StartAsync(data, clock))
+        {
+            var grid = new Grid(silo, owner);
+            group = await grid.CreateGroupAsync();
+            machine = (await grid.AddMachinesAsync(group, 1))[0];
+            run = await grid.SubmitAsync(await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot")), runTimeoutSeconds: 600);
+            await Eventually.True(async () => (await grid.Machine(machine).TakeAssignments()).Count == 1, "the run was offered");
+            await grid.Machine(machine).StartRun(run);
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(11));
+        await using var restarted = await GridSilo.StartAsync(data, clock);
+        var after = new Grid(restarted, owner);
+
+        await Eventually.True(async () => (await after.RunGrain(run).Get(owner)).Status == RunStatus.TimedOut, "the run timed out");
+        Assert.Equal(RunStatusReason.RunTimeout, (await after.RunGrain(run).Get(owner)).StatusReason);
+        await Eventually.True(async () => (await after.Group(group).Get(owner)).RunningCount == 0, "the session was freed");
+        await Assert.ThrowsAsync<DomainException>(() => after.Machine(machine).CompleteRun(run, true, null, null));
+    }
+
+    [Fact]
+    public async Task A_machine_lost_mid_run_fails_the_run_with_MachineLost()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var group = await grid.CreateGroupAsync();
+        var machine = (await grid.AddMachinesAsync(group, 1))[0];
+        var run = await grid.SubmitAsync(await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot")));
+        await Eventually.True(async () => (await grid.Machine(machine).TakeAssignments()).Count == 1, "the run was offered");
+        await grid.Machine(machine).StartRun(run);
+
+        for (var i = 0; i < 3; i++)
+        {
+            grid.Clock.Advance(TimeSpan.FromSeconds(60));
+        }
+
+        await Eventually.True(async () => (await grid.RunGrain(run).Get(grid.Owner)).Status == RunStatus.Failed, "the run failed");
+        Assert.Equal(RunStatusReason.MachineLost, (await grid.RunGrain(run).Get(grid.Owner)).StatusReason);
+        Assert.Equal(MachineStatus.Offline, (await grid.Machine(machine).Get(grid.Owner)).Status);
+    }
+
+    [Fact]
+    public async Task A_machine_lost_mid_run_is_retried_when_the_run_asked_for_retries()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var group = await grid.CreateGroupAsync();
+        var machines = await grid.AddMachinesAsync(group, 2);
+        var run = await grid.SubmitAsync(await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot")), maxAttempts: 2);
+        await Eventually.True(async () => (await grid.RunGrain(run).Get(grid.Owner)).Status == RunStatus.Assigned, "the run was assigned");
+        var first = (await grid.RunGrain(run).Get(grid.Owner)).MachineId!;
+        var other = machines.Single(m => m != first);
+        await grid.Machine(first).TakeAssignments();
+        await grid.Machine(first).StartRun(run);
+
+        for (var i = 0; i < 6; i++)
+        {
+            grid.Clock.Advance(TimeSpan.FromSeconds(30));
+            await grid.HeartbeatAsync(other);
+        }
+
+        await Eventually.True(async () => (await grid.RunGrain(run).Get(grid.Owner)).MachineId == other, "the run was retried on the other machine");
+        await grid.WorkAsync([other]);
+        var view = await grid.RunGrain(run).Get(grid.Owner);
+        Assert.Equal(RunStatus.Succeeded, view.Status);
+        Assert.Equal(2, view.Attempts);
+    }
+
+    [Fact]
+    public async Task A_failed_credential_makes_the_machine_unavailable_until_the_failure_is_cleared()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var group = await grid.CreateGroupAsync();
+        var machine = (await grid.AddMachinesAsync(group, 1))[0];
+        var credential = await grid.CreateCredentialAsync("robot");
+        await grid.Machine(machine).ReportCredentialFailure(credential, "password expired");
+        var run = await grid.SubmitAsync(await grid.ConnectAsync(group, credential));
+
+        var waiting = Assert.Single(await grid.Group(group).GetQueue(grid.Owner));
+        Assert.Contains("credential failed", waiting.WaitReason);
+        Assert.Equal(RunStatus.Queued, (await grid.RunGrain(run).Get(grid.Owner)).Status);
+
+        await grid.Grains.GetGrain<ICredentialGrain>(credential).ClearFailure(grid.Owner, machine);
+        await Eventually.True(async () => (await grid.RunGrain(run).Get(grid.Owner)).Status == RunStatus.Assigned, "the run was assigned once the failure was cleared");
+    }
+
+    [Fact]
+    public async Task A_second_live_agent_with_the_same_identity_is_refused_and_the_first_keeps_it()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var machine = await grid.RegisterAsync("original");
+        await grid.HeartbeatAsync(machine);
+
+        var clone = await Assert.ThrowsAsync<DomainException>(() =>
+            grid.Machine(machine).Heartbeat(new AgentHeartbeat("cloned-agent", $"fp-{machine}", [])));
+
+        Assert.Equal(DomainErrorCode.MachineIdentityConflict, clone.Code);
+        Assert.Equal(MachineStatus.Online, (await grid.HeartbeatAsync(machine)).Status);
+        grid.Clock.Advance(TimeSpan.FromMinutes(5));
+        await Eventually.True(async () => (await grid.Machine(machine).Get(grid.Owner)).Status == MachineStatus.Offline, "the silent machine went offline");
+        Assert.Equal(MachineStatus.Online, (await grid.Machine(machine).Heartbeat(new AgentHeartbeat("replacement-agent", $"fp-{machine}", []))).Status);
+    }
+
+    [Fact]
+    public async Task Cancel_priority_and_move_to_top_act_on_queued_runs()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var group = await grid.CreateGroupAsync();
+        var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
+        var a = await grid.SubmitAsync(connection);
+        var b = await grid.SubmitAsync(connection);
+        var c = await grid.SubmitAsync(connection, priority: RunPriority.Low);
+
+        await grid.RunGrain(c).SetPriority(grid.Owner, RunPriority.High);
+        await grid.RunGrain(b).MoveToTop(grid.Owner);
+        await grid.RunGrain(a).Cancel(grid.Owner);
+
+        Assert.Equal([b, c], (await grid.Group(group).GetQueue(grid.Owner)).Select(q => q.RunId));
+        var cancelled = await grid.RunGrain(a).Get(grid.Owner);
+        Assert.Equal((RunStatus.Cancelled, RunStatusReason.CancelledByUser), (cancelled.Status, cancelled.StatusReason));
+        Assert.Equal(DomainErrorCode.InvalidState, (await Assert.ThrowsAsync<DomainException>(() => grid.RunGrain(a).Cancel(grid.Owner))).Code);
+    }
+
+    [Fact]
+    public async Task A_thousand_runs_submitted_in_parallel_to_a_50_machine_group_are_each_assigned_once_and_all_complete()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var group = await grid.CreateGroupAsync();
+        var machines = await grid.AddMachinesAsync(group, 50);
+        var credentials = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => grid.CreateCredentialAsync($"robot{i}")));
+        var mapping = Ids.New("map");
+        await grid.Grains.GetGrain<IMachineMappingGrain>(mapping).Create(grid.Owner, new CreateMapping("fleet", null, credentials[0],
+            [.. machines.Select((m, i) => new MachineCredentials(m, [credentials[i]]))]));
+        var connection = Ids.New("conn");
+        await grid.Grains.GetGrain<IConnectionGrain>(connection).Create(grid.Owner, new CreateConnection("fleet", new ConnectionTarget(null, group), null, mapping));
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => Task.Run(() => grid.SubmitAsync(connection))));
+        var offered = new ConcurrentDictionary<string, string>();
+        while (offered.Count < runs.Length)
+        {
+            await Task.WhenAll(machines.Select(async machine =>
+            {
+                var assignments = await grid.Machine(machine).TakeAssignments();
+                Assert.True(assignments.Count <= 1, $"machine {machine} was offered {assignments.Count} runs at once");
+                foreach (var assignment in assignments)
+                {
+                    Assert.True(offered.TryAdd(assignment.RunId, machine), $"run {assignment.RunId} was offered twice");
+                    Assert.Equal(credentials[Array.IndexOf(machines, machine)], assignment.CredentialId);
+                    await grid.Machine(machine).StartRun(assignment.RunId);
+                    await grid.Machine(machine).CompleteRun(assignment.RunId, true, null, null);
+                }
+            }));
+        }
+
+        var views = await Task.WhenAll(runs.Select(r => grid.RunGrain(r).Get(grid.Owner)));
+        Assert.All(views, v => Assert.Equal(RunStatus.Succeeded, v.Status));
+        Assert.All(views, v => Assert.Equal(offered[v.Id], v.MachineId));
+        Assert.Equal(1000, offered.Count);
+        var summary = await grid.Group(group).Get(grid.Owner);
+        Assert.Equal((0, 0), (summary.RunningCount, summary.QueuedCount));
+    }
+}
