@@ -23,6 +23,9 @@ public sealed class AccessList
         }
     }
 
+    /// <summary>The owner and every share holder, as a snapshot.</summary>
+    public IReadOnlyCollection<string> Principals() => [.. Shares.Keys.Prepend(Owner?.Id ?? "").Where(id => id.Length > 0).Distinct()];
+
     /// <summary>Removes a share; returns whether one existed.</summary>
     public bool Revoke(string principalId) => Shares.Remove(principalId);
 }

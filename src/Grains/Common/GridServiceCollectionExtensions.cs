@@ -16,6 +16,8 @@ public static class GridServiceCollectionExtensions
         runtime.AddGrainAssembly(typeof(GridServiceCollectionExtensions).Assembly);
         services.AddOptions<GridOptions>().Configure(o => configure?.Invoke(o));
         services.AddSingleton<AuditTrail>();
+        services.AddSingleton<DirectoryIndex>();
+        services.AddSingleton<RunIndex>();
         services.AddDataProtection()
             .SetApplicationName("MachineGrid")
             .PersistKeysToFileSystem(new DirectoryInfo(keysDirectory));

@@ -13,6 +13,7 @@ namespace MachineGrid.Grains;
 public sealed class CredentialGrain(
     [PersistentState("credential")] IPersistentState<CredentialState> state,
     AuditTrail audit,
+    DirectoryIndex directory,
     IOptions<GridOptions> options,
     IDataProtectionProvider protection,
     TimeProvider time) : Grain, ICredentialGrain
@@ -44,6 +45,7 @@ public sealed class CredentialGrain(
         AccessPolicy.DemandRole(actor, GridAction.CreateCredential);
         var created = New(actor, request);
         await state.SaveAsync(created);
+        await directory.SyncAsync("credential", Id, null, created.Access.Principals());
         await audit.RecordAsync(actor.Id, "credential.create", Resource, null, Summary(created));
         return View(actor);
     }
@@ -64,7 +66,9 @@ public sealed class CredentialGrain(
     {
         Demand(actor, GridAction.EditCredential);
         var before = Summary(Current);
+        var principals = Current.Access.Principals();
         await state.ClearStateAsync();
+        await directory.SyncAsync("credential", Id, principals, null);
         await audit.RecordAsync(actor.Id, "credential.delete", Resource, before, null);
     }
 
@@ -195,7 +199,9 @@ public sealed class CredentialGrain(
     private async Task ChangeAccess(string actorId, string action, Action<AccessList> change)
     {
         var before = Current.Access.Shares;
+        var principals = Current.Access.Principals();
         await state.SaveAsync(Current with { Access = Current.Access.With(change) });
+        await directory.SyncAsync("credential", Id, principals, Current.Access.Principals());
         await audit.RecordAsync(actorId, action, Resource, new { Shares = before }, new { Current.Access.Shares });
     }
 

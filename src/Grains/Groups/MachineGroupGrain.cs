@@ -15,6 +15,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     private readonly IPersistentState<GroupState> state;
     private readonly IOptions<GridOptions> options;
     private readonly AuditTrail audit;
+    private readonly DirectoryIndex directory;
     private readonly StateFlusher flusher;
     private readonly StateFlusher reminderKeeper;
     private readonly RunQueue queue = new();
@@ -23,11 +24,12 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     private DateTimeOffset? reminderDue;
 
     /// <summary>Creates the grain. It is reentrant: every operation changes state synchronously, then awaits a coalesced write.</summary>
-    public MachineGroupGrain([PersistentState("group")] IPersistentState<GroupState> state, IOptions<GridOptions> options, AuditTrail audit)
+    public MachineGroupGrain([PersistentState("group")] IPersistentState<GroupState> state, IOptions<GridOptions> options, AuditTrail audit, DirectoryIndex directory)
     {
         this.state = state;
         this.options = options;
         this.audit = audit;
+        this.directory = directory;
         flusher = new StateFlusher(state.WriteStateAsync);
         reminderKeeper = new StateFlusher(ApplyReminderAsync);
     }
@@ -72,6 +74,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         Group.Description = description;
         Group.Access.Owner = actor.Ref;
         await SaveAsync();
+        await directory.SyncAsync("group", GetPrimaryKeyString(), null, Group.Access.Principals());
         await audit.RecordAsync(actor.Id, "group.create", Resource, null, new { name, description });
         return View(actor);
     }
@@ -113,10 +116,12 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
             Announce(runId, run => run.Ended(RunStatus.Cancelled, "GroupDeleted"));
         }
         var name = Group.Name;
+        var principals = Group.Access.Principals();
         state.State = new GroupState { NextOrder = Group.NextOrder, NextHeadOrder = Group.NextHeadOrder };
         queue.Clear();
         deadlines.Clear();
         await CommitAsync();
+        await directory.SyncAsync("group", GetPrimaryKeyString(), principals, null);
         await audit.RecordAsync(actor.Id, "group.delete", Resource, new { name }, null);
     }
 
@@ -138,8 +143,10 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         AccessPolicy.Demand(actor, AccessFor(actor), GridAction.ShareGroup, Resource);
         Validate.Id(principalId, "principalId");
         DomainException.Require(access is ResourceAccess.User or ResourceAccess.CoOwner, "A group is shared as CoOwner or User.");
+        var before = Group.Access.Principals();
         Group.Access.Grant(principalId, access);
         await SaveAsync();
+        await directory.SyncAsync("group", GetPrimaryKeyString(), before, Group.Access.Principals());
         await audit.RecordAsync(actor.Id, "group.share", Resource, null, new { principalId, access });
     }
 
@@ -148,9 +155,11 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     {
         EnsureCreated();
         AccessPolicy.Demand(actor, AccessFor(actor), GridAction.ShareGroup, Resource);
+        var before = Group.Access.Principals();
         if (Group.Access.Revoke(principalId))
         {
             await SaveAsync();
+            await directory.SyncAsync("group", GetPrimaryKeyString(), before, Group.Access.Principals());
             await audit.RecordAsync(actor.Id, "group.unshare", Resource, new { principalId }, null);
         }
     }

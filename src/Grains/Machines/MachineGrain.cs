@@ -13,7 +13,8 @@ namespace MachineGrid.Grains;
 public sealed class MachineGrain(
     [PersistentState("machine")] IPersistentState<MachineState> state,
     IOptions<GridOptions> options,
-    AuditTrail audit) : Grain, IMachineGrain
+    AuditTrail audit,
+    DirectoryIndex directory) : Grain, IMachineGrain
 {
     private const string LivenessReminder = "liveness";
 
@@ -47,6 +48,7 @@ public sealed class MachineGrain(
         Machine.Access.Owner = actor.Ref;
         Machine.Created = true;
         await state.WriteStateAsync();
+        await directory.SyncAsync("machine", Id, null, Machine.Access.Principals());
         await audit.RecordAsync(actor.Id, "machine.register", Resource, null, new { Machine.Name, Machine.Kind, Machine.MaxSessions, Machine.Os });
         return new MachineRegistration(View(ResourceAccess.Owner), key);
     }
@@ -84,7 +86,9 @@ public sealed class MachineGrain(
             await UnregisterReminder(reminder);
         }
         var name = Machine.Name;
+        var principals = Machine.Access.Principals();
         await state.ClearStateAsync();
+        await directory.SyncAsync("machine", Id, principals, null);
         await audit.RecordAsync(actor.Id, "machine.delete", Resource, new { name }, null);
     }
 
@@ -132,8 +136,10 @@ public sealed class MachineGrain(
         await DemandShareAsync(actor);
         Validate.Id(principalId, "principalId");
         DomainException.Require(access is ResourceAccess.User or ResourceAccess.CoOwner, "A machine is shared as CoOwner or User.");
+        var before = Machine.Access.Principals();
         Machine.Access.Grant(principalId, access);
         await state.WriteStateAsync();
+        await directory.SyncAsync("machine", Id, before, Machine.Access.Principals());
         await audit.RecordAsync(actor.Id, "machine.share", Resource, null, new { principalId, access });
     }
 
@@ -142,9 +148,11 @@ public sealed class MachineGrain(
     {
         EnsureCreated();
         await DemandShareAsync(actor);
+        var before = Machine.Access.Principals();
         if (Machine.Access.Revoke(principalId))
         {
             await state.WriteStateAsync();
+            await directory.SyncAsync("machine", Id, before, Machine.Access.Principals());
             await audit.RecordAsync(actor.Id, "machine.unshare", Resource, new { principalId }, null);
         }
     }

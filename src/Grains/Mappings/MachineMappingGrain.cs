@@ -11,6 +11,7 @@ namespace MachineGrid.Grains;
 public sealed class MachineMappingGrain(
     [PersistentState("mapping")] IPersistentState<MappingState> state,
     AuditTrail audit,
+    DirectoryIndex directory,
     IOptions<GridOptions> options) : Grain, IMachineMappingGrain
 {
     private readonly GridOptions limits = options.Value;
@@ -90,6 +91,7 @@ public sealed class MachineMappingGrain(
         Demand(actor, GridAction.EditCredential);
         var before = Current;
         await state.ClearStateAsync();
+        await directory.SyncAsync("mapping", Id, before.Access.Principals(), null);
         await MachineClaims.ReleaseAll(GrainFactory, Id, before.Machines.Keys);
         await audit.RecordAsync(actor.Id, "mapping.delete", Resource, Summary(before), null);
     }
@@ -105,6 +107,7 @@ public sealed class MachineMappingGrain(
         if (before.Access.Of(principalId) != access)
         {
             await state.SaveAsync(before with { Access = before.Access.With(list => list.Grant(principalId, access)) });
+            await directory.SyncAsync("mapping", Id, before.Access.Principals(), Current.Access.Principals());
             await audit.RecordAsync(actor.Id, "mapping.share", Resource, new { before.Access.Shares }, new { Current.Access.Shares });
         }
         await GrantOnCredentials(Current.CredentialIds(), [new(principalId, access)]);
@@ -120,6 +123,7 @@ public sealed class MachineMappingGrain(
         {
             ShareRules.DemandRevoke(actor, own, existing, $"mapping {Id}");
             await state.SaveAsync(before with { Access = before.Access.With(list => list.Revoke(principalId)) });
+            await directory.SyncAsync("mapping", Id, before.Access.Principals(), Current.Access.Principals());
             await audit.RecordAsync(actor.Id, "mapping.unshare", Resource, new { before.Access.Shares }, new { Current.Access.Shares });
         }
     }
@@ -197,6 +201,7 @@ public sealed class MachineMappingGrain(
         {
             creating = false;
         }
+        await directory.SyncAsync("mapping", Id, null, mapping.Access.Principals());
         await audit.RecordAsync(actor.Id, action, Resource, null, Summary(mapping));
         return View(actor);
     }

@@ -11,7 +11,8 @@ namespace MachineGrid.Grains;
 public sealed class RunGrain(
     [PersistentState("run")] IPersistentState<RunState> state,
     IOptions<GridOptions> options,
-    AuditTrail audit) : Grain, IRunGrain
+    AuditTrail audit,
+    RunIndex index) : Grain, IRunGrain
 {
     private const string RunTimeoutReminder = "run-timeout";
 
@@ -63,7 +64,7 @@ public sealed class RunGrain(
         Run.RunTimeout = runTimeout;
         Run.Plan = route.Plan;
         Run.QueueDeadline = now + queueTimeout;
-        await state.WriteStateAsync();
+        await SaveAsync();
         try
         {
             await GrainFactory.GetGrain<IMachineGroupGrain>(route.GroupId).Enqueue(ToQueued());
@@ -107,7 +108,7 @@ public sealed class RunGrain(
         await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).Reprioritize(GetPrimaryKeyString(), priority);
         var before = Run.Priority;
         Run.Priority = priority;
-        await state.WriteStateAsync();
+        await SaveAsync();
         await audit.RecordAsync(actor.Id, "run.priority", this.GetGrainId().ToString(), new { priority = before }, new { priority });
         return View();
     }
@@ -145,7 +146,7 @@ public sealed class RunGrain(
         Run.MachineId = machineId;
         Run.Credential = credential;
         Run.AssignedAt = at;
-        await state.WriteStateAsync();
+        await SaveAsync();
     }
 
     /// <inheritdoc />
@@ -160,7 +161,7 @@ public sealed class RunGrain(
         Run.StatusReason = reason;
         Run.MachineId = null;
         Run.Credential = null;
-        await state.WriteStateAsync();
+        await SaveAsync();
     }
 
     /// <inheritdoc />
@@ -176,7 +177,7 @@ public sealed class RunGrain(
         Run.StartedAt = now;
         Run.Attempts++;
         await RegisterOrUpdateReminder(RunTimeoutReminder, now + Run.RunTimeout);
-        await state.WriteStateAsync();
+        await SaveAsync();
     }
 
     /// <inheritdoc />
@@ -207,13 +208,23 @@ public sealed class RunGrain(
         }
     }
 
+    /// <summary>Writes the state and, in the same group commit, moves the run's index rows.</summary>
+    private async Task SaveAsync()
+    {
+        var view = View();
+        var before = Run.IndexedStatus is { } indexed ? view with { Status = indexed, MachineId = Run.IndexedMachineId } : null;
+        await Task.WhenAll(state.WriteStateAsync(), index.UpdateAsync(Run.Submitter.Id, Run.GroupId, before, view));
+        Run.IndexedStatus = view.Status;
+        Run.IndexedMachineId = view.MachineId;
+    }
+
     private async Task EndAsync(RunStatus status, string reason)
     {
         Run.Status = status;
         Run.StatusReason = reason;
         Run.EndedAt = TimeProvider.GetUtcNow();
         await ClearRunTimeoutAsync();
-        await state.WriteStateAsync();
+        await SaveAsync();
     }
 
     private async Task ClearRunTimeoutAsync()

@@ -66,6 +66,12 @@ public sealed class RunState
     /// <summary>When it times out in the queue.</summary>
     public DateTimeOffset QueueDeadline { get; set; }
 
+    /// <summary>The status the run index last recorded (null before the first index write).</summary>
+    public RunStatus? IndexedStatus { get; set; }
+
+    /// <summary>The machine the run index last recorded.</summary>
+    public string? IndexedMachineId { get; set; }
+
     /// <summary>Flow outputs (JSON text).</summary>
     public string? Outputs { get; set; }
 

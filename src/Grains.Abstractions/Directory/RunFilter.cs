@@ -1,0 +1,4 @@
+namespace MachineGrid.Grains;
+
+/// <summary>Which runs to list; all fields optional. Runs come newest first.</summary>
+public sealed record RunFilter(string? GroupId = null, string? MachineId = null, RunStatus? Status = null);

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using MachineGrid.Runtime.Persistence;
+
+namespace MachineGrid.Grains;
+
+/// <summary>
+/// Query-side index of runs in the <c>runs</c> index table, so lists stay fast at millions of stored runs. Each run has a
+/// row <c>a/{time}/{id}</c> holding its view, and key-only rows by status, group, machine and submitter, each either
+/// <c>…/t/{time}/{id}</c> or by status <c>…/s/{status}/{time}/{id}</c>. Keys embed the enqueue time inverted, so a
+/// forward scan of a prefix yields newest first.
+/// </summary>
+public sealed class RunIndex(IIndexStore index)
+{
+    /// <summary>The index table.</summary>
+    public const string Table = "runs";
+
+    /// <summary>Moves the run's rows from its previous view (null when new) to its current one.</summary>
+    public Task UpdateAsync(string submitterId, string groupId, RunView? before, RunView after)
+    {
+        var suffix = Suffix(after);
+        var wanted = Keys(submitterId, groupId, after, suffix).ToHashSet();
+        var changes = new List<IndexChange>();
+        if (before is not null)
+        {
+            changes.AddRange(Keys(submitterId, groupId, before, suffix).Where(k => !wanted.Contains(k)).Select(k => IndexChange.Delete(Table, k)));
+        }
+        var existing = before is null ? [] : Keys(submitterId, groupId, before, suffix).ToHashSet();
+        changes.AddRange(wanted.Where(k => !existing.Contains(k)).Select(k => IndexChange.Put(Table, k, [])));
+        changes.Add(IndexChange.Put(Table, $"a/{suffix}", JsonSerializer.SerializeToUtf8Bytes(after)));
+        return index.ApplyAsync(changes);
+    }
+
+    /// <summary>One page of runs under an index prefix (see <see cref="PrefixFor"/>), newest first.</summary>
+    public async Task<Page<RunView>> PageAsync(string prefix, string? cursor, int limit)
+    {
+        var rows = await index.ScanAsync(Table, prefix, cursor is null ? null : prefix + cursor, limit + 1);
+        var suffixes = rows.Take(limit).Select(r => r.Key[prefix.Length..]).ToList();
+        var views = await Task.WhenAll(suffixes.Select(async suffix =>
+        {
+            var row = await index.ScanAsync(Table, $"a/{suffix}", null, 1);
+            return JsonSerializer.Deserialize<RunView>(row[0].Value)!;
+        }));
+        return new Page<RunView>(views, rows.Count > limit ? suffixes[^1] : null);
+    }
+
+    /// <summary>The index prefix that answers a filter for the actor (admins see all; others their own submissions unless a group or machine is given).</summary>
+    public static string PrefixFor(Actor actor, RunFilter filter)
+    {
+        var status = filter.Status is { } s ? $"s/{s}/" : "t/";
+        if (filter.MachineId is { } machine)
+        {
+            return $"m/{machine}/{status}";
+        }
+        if (filter.GroupId is { } group)
+        {
+            return $"g/{group}/{status}";
+        }
+        if (actor.IsAdmin)
+        {
+            return filter.Status is null ? "all/" : $"s/{filter.Status}/";
+        }
+        return $"p/{actor.Id}/{status}";
+    }
+
+    private static IEnumerable<string> Keys(string submitterId, string groupId, RunView view, string suffix)
+    {
+        var status = $"s/{view.Status}/";
+        yield return $"all/{suffix}";
+        yield return $"{status}{suffix}";
+        yield return $"p/{submitterId}/t/{suffix}";
+        yield return $"p/{submitterId}/{status}{suffix}";
+        yield return $"g/{groupId}/t/{suffix}";
+        yield return $"g/{groupId}/{status}{suffix}";
+        if (view.MachineId is { } machine)
+        {
+            yield return $"m/{machine}/t/{suffix}";
+            yield return $"m/{machine}/{status}{suffix}";
+        }
+    }
+
+    private static string Suffix(RunView view) => $"{long.MaxValue - view.EnqueuedAt.UtcTicks:D19}/{view.Id}";
+}

@@ -1,0 +1,136 @@
+using Xunit;
+
+namespace MachineGrid.Grains.Tests;
+
+public sealed class ListingTests
+{
+    [Fact]
+    public async Task The_group_list_shows_the_seed_columns_for_the_groups_the_caller_can_see()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var shared = await grid.CreateGroupAsync("shared");
+        var hidden = await grid.CreateGroupAsync("hidden");
+        await grid.Group(shared).Update(grid.Owner, new UpdateGroup(null, "for the night shift", null));
+        var machines = await grid.AddMachinesAsync(shared, 2);
+        await grid.Group(shared).Enqueue(grid.Run(Grid.Single("a")));
+        await grid.Group(shared).Enqueue(grid.Run(Grid.Single("a")));
+        await grid.Group(shared).Enqueue(grid.Run(Grid.Single("b"), mode: RunMode.Attended));
+        var user = Actors.User();
+        await grid.Group(shared).Share(grid.Owner, user.Id, ResourceAccess.User);
+        var directory = grid.Grains.GetGrain<IDirectoryGrain>("environment");
+
+        var seen = await directory.ListGroups(user, null, 50);
+
+        var row = Assert.Single(seen.Items);
+        Assert.Equal((shared, "shared", "for the night shift"), (row.Id, row.Name, row.Description));
+        Assert.Equal((2, 2, 1), (row.MachineCount, row.RunningCount, row.QueuedCount));
+        Assert.Equal(ResourceAccess.User, row.Access);
+        Assert.Equal(grid.Owner.Ref, row.Owner);
+        Assert.Equal([hidden, shared], (await directory.ListGroups(Actors.Admin, null, 50)).Items.Select(g => g.Id).Order());
+        await grid.Group(shared).Unshare(grid.Owner, user.Id);
+        Assert.Empty((await directory.ListGroups(user, null, 50)).Items);
+        Assert.Equal(2, machines.Length);
+    }
+
+    [Fact]
+    public async Task Lists_page_with_a_cursor_and_visit_every_item_once()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var ids = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            ids.Add(await grid.CreateGroupAsync($"g{i}"));
+        }
+        var directory = grid.Grains.GetGrain<IDirectoryGrain>("environment");
+
+        var seen = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await directory.ListGroups(grid.Owner, cursor, 3);
+            seen.AddRange(page.Items.Select(g => g.Id));
+            cursor = page.Next;
+            pages++;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(3, pages);
+        Assert.Equal(ids.Order(), seen.Order());
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Machines_and_credentials_are_listed_for_their_owner_and_share_holders()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var machine = await grid.RegisterAsync("listed");
+        var credential = await grid.CreateCredentialAsync("listed");
+        var other = Actors.Owner();
+        var directory = grid.Grains.GetGrain<IDirectoryGrain>("environment");
+        Assert.Empty((await directory.ListMachines(other, null, 10)).Items);
+
+        await grid.Machine(machine).Share(grid.Owner, other.Id, ResourceAccess.User);
+        await grid.Grains.GetGrain<ICredentialGrain>(credential).Share(grid.Owner, other.Id, ResourceAccess.User);
+
+        Assert.Equal([machine], (await directory.ListMachines(other, null, 10)).Items.Select(m => m.Id));
+        Assert.Equal([credential], (await directory.ListCredentials(other, null, 10)).Items.Select(c => c.Id));
+        Assert.Equal([machine], (await directory.ListMachines(grid.Owner, null, 10)).Items.Select(m => m.Id));
+        await grid.Machine(machine).Delete(grid.Owner);
+        Assert.Empty((await directory.ListMachines(grid.Owner, null, 10)).Items);
+    }
+
+    [Fact]
+    public async Task Runs_are_listed_by_group_machine_and_status_newest_first()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var group = await grid.CreateGroupAsync();
+        var machine = (await grid.AddMachinesAsync(group, 1))[0];
+        var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
+        var runs = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            runs.Add(await grid.SubmitAsync(connection));
+            grid.Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+        await Eventually.True(async () => (await grid.RunGrain(runs[0]).Get(grid.Owner)).Status == RunStatus.Assigned, "the first run was assigned");
+        await grid.WorkAsync([machine]);
+        var directory = grid.Grains.GetGrain<IDirectoryGrain>("environment");
+
+        var byGroup = await directory.ListRuns(grid.Owner, new RunFilter(GroupId: group), null, 10);
+        var queued = await directory.ListRuns(grid.Owner, new RunFilter(GroupId: group, Status: RunStatus.Queued), null, 10);
+        var onMachine = await directory.ListRuns(grid.Owner, new RunFilter(MachineId: machine), null, 10);
+        var succeeded = await directory.ListRuns(Actors.Admin, new RunFilter(Status: RunStatus.Succeeded), null, 10);
+        var mine = await directory.ListRuns(grid.Owner, new RunFilter(), null, 2);
+
+        Assert.Equal(Enumerable.Reverse(runs), byGroup.Items.Select(r => r.Id));
+        Assert.Equal(Enumerable.Reverse(runs).Take(2), queued.Items.Select(r => r.Id));
+        Assert.Equal([runs[1], runs[0]], onMachine.Items.Select(r => r.Id));
+        Assert.Contains(runs[0], succeeded.Items.Select(r => r.Id));
+        Assert.Equal(RunStatus.Succeeded, onMachine.Items[^1].Status);
+        Assert.Equal(2, mine.Items.Count);
+        Assert.NotNull(mine.Next);
+        var stranger = Actors.User();
+        var refused = await Assert.ThrowsAsync<DomainException>(() => directory.ListRuns(stranger, new RunFilter(GroupId: group), null, 10));
+        Assert.Equal(DomainErrorCode.Forbidden, refused.Code);
+        Assert.Empty((await directory.ListRuns(stranger, new RunFilter(), null, 10)).Items);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(201)]
+    [InlineData(-5)]
+    public async Task Out_of_range_page_sizes_are_refused(int limit)
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+
+        var error = await Assert.ThrowsAsync<DomainException>(() => grid.Grains.GetGrain<IDirectoryGrain>("environment").ListGroups(grid.Owner, null, limit));
+
+        Assert.Equal(DomainErrorCode.Validation, error.Code);
+    }
+}
