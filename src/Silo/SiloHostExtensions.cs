@@ -1,3 +1,4 @@
+using MachineGrid.Grains;
 using MachineGrid.Runtime.Hosting;
 
 namespace MachineGrid.Silo;
@@ -9,6 +10,7 @@ public static class SiloHostExtensions
     public static IHostApplicationBuilder AddMachineGridSilo(this IHostApplicationBuilder builder)
     {
         var settings = builder.Configuration.GetSection("MachineGrid").Get<SiloSettings>() ?? new SiloSettings();
+        var data = Path.GetFullPath(settings.Data);
         builder.Services.AddMachineGridRuntime(options =>
         {
             if (!string.IsNullOrWhiteSpace(settings.Postgres))
@@ -17,8 +19,9 @@ public static class SiloHostExtensions
             }
             else
             {
-                options.UseSqlite(Path.Combine(Path.GetFullPath(settings.Data), "machinegrid.db"));
+                options.UseSqlite(Path.Combine(data, "machinegrid.db"));
             }
+            builder.Services.AddMachineGridGrains(options, Path.Combine(data, "keys"));
         });
         return builder;
     }
