@@ -1,6 +1,14 @@
+using MachineGrid.Gateway;
 using MachineGrid.Silo;
 
-var builder = Host.CreateApplicationBuilder(args);
+// Settings ship beside the binary; ./data stays relative to where the silo is started.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddCommandLine(args, SiloSettings.SwitchMappings);
 builder.AddMachineGridSilo();
-await builder.Build().RunAsync();
+builder.Services.AddMachineGridGateway();
+var app = builder.Build();
+app.MapMachineGridGateway();
+app.Run();
+
+/// <summary>The silo host; public so tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

@@ -21,7 +21,7 @@ public static class SiloHostExtensions
             {
                 options.UseSqlite(Path.Combine(data, "machinegrid.db"));
             }
-            builder.Services.AddMachineGridGrains(options, Path.Combine(data, "keys"));
+            builder.Services.AddMachineGridGrains(options, Path.Combine(data, "keys"), limits => builder.Configuration.GetSection("MachineGrid:Limits").Bind(limits));
         });
         return builder;
     }

@@ -109,7 +109,7 @@ public sealed class AuditAndInputTests
 
         var registration = await grid.Machine(id).Register(grid.Owner, new RegisterMachine("keyed", null, MachineKind.Server, 2, "2.50", "Windows Server", "fp"));
 
-        Assert.StartsWith("mk_", registration.MachineKey);
+        Assert.StartsWith($"mk.{id}.", registration.MachineKey);
         Assert.True(await grid.Machine(id).VerifyKey(registration.MachineKey));
         Assert.False(await grid.Machine(id).VerifyKey(registration.MachineKey + "x"));
         Assert.False(await grid.Machine(id).VerifyKey(""));

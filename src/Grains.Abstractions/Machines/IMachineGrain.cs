@@ -39,8 +39,8 @@ public interface IMachineGrain : IGrainWithStringKey, IRemindable
     /// <exception cref="DomainException"><see cref="DomainErrorCode.MachineIdentityConflict"/> when another live agent holds the identity.</exception>
     Task<MachineView> Heartbeat(AgentHeartbeat heartbeat);
 
-    /// <summary>Assignments offered to this machine that the agent has not taken yet; taking them empties the list.</summary>
-    Task<IReadOnlyList<Assignment>> TakeAssignments();
+    /// <summary>Up to <paramref name="max"/> assignments offered to this machine that the agent has not taken yet, oldest first; taken ones are not returned again.</summary>
+    Task<IReadOnlyList<Assignment>> TakeAssignments(int max = int.MaxValue);
 
     /// <summary>The agent acknowledges it started the run.</summary>
     Task StartRun(string runId);

@@ -18,6 +18,8 @@ public static class GridServiceCollectionExtensions
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<DirectoryIndex>();
         services.AddSingleton<RunIndex>();
+        services.AddSingleton<ApiKeys>();
+        services.AddSingleton<AssignmentSignals>();
         services.AddDataProtection()
             .SetApplicationName("MachineGrid")
             .PersistKeysToFileSystem(new DirectoryInfo(keysDirectory));

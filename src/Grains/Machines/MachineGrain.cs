@@ -14,7 +14,8 @@ public sealed class MachineGrain(
     [PersistentState("machine")] IPersistentState<MachineState> state,
     IOptions<GridOptions> options,
     AuditTrail audit,
-    DirectoryIndex directory) : Grain, IMachineGrain
+    DirectoryIndex directory,
+    AssignmentSignals signals) : Grain, IMachineGrain
 {
     private const string LivenessReminder = "liveness";
 
@@ -43,7 +44,7 @@ public sealed class MachineGrain(
         Machine.AgentVersion = Validate.Name(request.AgentVersion, "agentVersion", 100);
         Machine.Os = Validate.Name(request.Os, "os", Limits.MaxNameLength);
         Machine.Fingerprint = Validate.Name(request.Fingerprint, "fingerprint", 512);
-        var key = "mk_" + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var key = $"mk.{Id}.{Base64Url(RandomNumberGenerator.GetBytes(32))}";
         Machine.KeyHash = Hash(key);
         Machine.Access.Owner = actor.Ref;
         Machine.Created = true;
@@ -213,14 +214,14 @@ public sealed class MachineGrain(
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<Assignment>> TakeAssignments()
+    public async Task<IReadOnlyList<Assignment>> TakeAssignments(int max = int.MaxValue)
     {
         if (Machine.Pending.Count == 0)
         {
             return [];
         }
-        var taken = Machine.Pending.Where(Machine.Runs.ContainsKey).Select(id => Machine.Runs[id]).ToList();
-        Machine.Pending.Clear();
+        var taken = Machine.Pending.Where(Machine.Runs.ContainsKey).Take(max).Select(id => Machine.Runs[id]).ToList();
+        Machine.Pending.RemoveAll(id => !Machine.Runs.ContainsKey(id) || taken.Any(a => a.RunId == id));
         await state.WriteStateAsync();
         return taken;
     }
@@ -272,6 +273,7 @@ public sealed class MachineGrain(
         Machine.Runs[assignment.RunId] = assignment;
         Machine.Pending.Add(assignment.RunId);
         await state.WriteStateAsync();
+        signals.Notify(Id);
     }
 
     /// <inheritdoc />

@@ -1,0 +1,4 @@
+namespace MachineGrid.Client;
+
+/// <summary>The body of <c>POST /agent/credentials/{credentialId}/failure</c>.</summary>
+public sealed record CredentialFailureRequest(string Reason);

@@ -1,0 +1,14 @@
+namespace MachineGrid.Client;
+
+/// <summary>Access a principal has to one resource, weakest first.</summary>
+public enum ResourceAccess
+{
+    /// <summary>May use the resource.</summary>
+    User = 1,
+    /// <summary>Credentials and mappings only: User, and may share it.</summary>
+    UserShare = 2,
+    /// <summary>Full permissions except ownership.</summary>
+    CoOwner = 3,
+    /// <summary>The creator.</summary>
+    Owner = 4,
+}

@@ -1,0 +1,12 @@
+namespace MachineGrid.Client;
+
+/// <summary>Queue priority; higher runs are assigned first.</summary>
+public enum RunPriority
+{
+    /// <summary>Assigned first.</summary>
+    High,
+    /// <summary>The default.</summary>
+    Normal,
+    /// <summary>Assigned last.</summary>
+    Low,
+}

@@ -1,0 +1,97 @@
+using System.Security.Claims;
+
+namespace MachineGrid.Gateway;
+
+/// <summary>The agent protocol, authenticated with a machine key: heartbeat, long-poll for assignments, start, complete, credential failures.</summary>
+public static class AgentApi
+{
+    private const int MaxWaitSeconds = 60;
+
+    /// <summary>Maps the endpoints.</summary>
+    public static RouteGroupBuilder MapAgentApi(this RouteGroupBuilder agent)
+    {
+        agent.MapPost("/heartbeat", Heartbeat);
+        agent.MapGet("/assignments", NextAssignment);
+        agent.MapPost("/runs/{runId}/start", Start);
+        agent.MapPost("/runs/{runId}/complete", Complete);
+        agent.MapPost("/credentials/{credentialId}/failure", CredentialFailure);
+        return agent;
+    }
+
+    private static async Task<Ok<MachineView>> Heartbeat(HeartbeatRequest request, ClaimsPrincipal machine, IGrainFactory grains)
+    {
+        DomainException.Require(request.Sessions is null or { Count: <= 1000 }, "sessions must list at most 1,000 sessions.");
+        var users = request.Sessions?.Select(s => s?.User ?? "").ToList() ?? [];
+        var maintenance = request.Status switch
+        {
+            MachineStatus.Maintenance => true,
+            MachineStatus.Online => false,
+            _ => (bool?)null,
+        };
+        var view = await grains.GetGrain<IMachineGrain>(machine.Machine()).Heartbeat(new AgentHeartbeat(request.AgentInstanceId, request.Fingerprint, users, maintenance));
+        return TypedResults.Ok(view);
+    }
+
+    /// <summary>Returns the next assignment as soon as the machine is offered one, or 204 after <paramref name="waitSeconds"/>.</summary>
+    private static async Task<Results<Ok<AssignmentResponse>, NoContent>> NextAssignment(
+        ClaimsPrincipal machine, IGrainFactory grains, AssignmentSignals signals, TimeProvider time, int? waitSeconds, CancellationToken aborted)
+    {
+        var wait = waitSeconds ?? 0;
+        DomainException.Require(wait is >= 0 and <= MaxWaitSeconds, $"waitSeconds must be 0 to {MaxWaitSeconds}.");
+        var machineId = machine.Machine();
+        var grain = grains.GetGrain<IMachineGrain>(machineId);
+        var deadline = time.GetUtcNow().AddSeconds(wait);
+        while (true)
+        {
+            var offered = signals.Subscribe(machineId);
+            var taken = await grain.TakeAssignments(1);
+            if (taken.Count == 1)
+            {
+                return TypedResults.Ok(await ResolveAsync(grains, machineId, taken[0]));
+            }
+            var remaining = deadline - time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                return TypedResults.NoContent();
+            }
+            try
+            {
+                await offered.WaitAsync(remaining, time, aborted);
+            }
+            catch (TimeoutException)
+            {
+                return TypedResults.NoContent();
+            }
+        }
+    }
+
+    private static async Task<AssignmentResponse> ResolveAsync(IGrainFactory grains, string machineId, Assignment assignment)
+    {
+        var inputs = grains.GetGrain<IRunGrain>(assignment.RunId).InputsFor(machineId);
+        var secret = grains.GetGrain<ICredentialGrain>(assignment.CredentialId).ResolveSecret(machineId, assignment.RunId);
+        return new AssignmentResponse(assignment.RunId, assignment.FlowId, Json.Parse(await inputs), assignment.RunMode,
+            new AssignmentCredential(assignment.Username, await secret), assignment.RunDeadline);
+    }
+
+    private static async Task<NoContent> Start(string runId, ClaimsPrincipal machine, IGrainFactory grains)
+    {
+        await grains.GetGrain<IMachineGrain>(machine.Machine()).StartRun(runId);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> Complete(string runId, CompleteRunRequest request, ClaimsPrincipal machine, IGrainFactory grains)
+    {
+        Validate(request.Status);
+        await grains.GetGrain<IMachineGrain>(machine.Machine()).CompleteRun(runId, request.Status == RunOutcome.Succeeded, Json.Text(request.Outputs), request.Error);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> CredentialFailure(string credentialId, CredentialFailureRequest request, ClaimsPrincipal machine, IGrainFactory grains)
+    {
+        await grains.GetGrain<IMachineGrain>(machine.Machine()).ReportCredentialFailure(credentialId, request.Reason);
+        return TypedResults.NoContent();
+    }
+
+    private static void Validate(RunOutcome outcome) =>
+        DomainException.Require(Enum.IsDefined(outcome), "status must be Succeeded or Failed.");
+}

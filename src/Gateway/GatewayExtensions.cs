@@ -1,0 +1,72 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace MachineGrid.Gateway;
+
+/// <summary>Adds and maps the REST gateway.</summary>
+public static class GatewayExtensions
+{
+    /// <summary>Largest request body accepted: run inputs may be up to 2 MB, plus room for the envelope.</summary>
+    public const long MaxRequestBytes = 3 * 1024 * 1024;
+
+    /// <summary>Registers JSON options, authentication, authorization, problem details, OpenAPI and the bootstrap admin.</summary>
+    public static IServiceCollection AddMachineGridGateway(this IServiceCollection services)
+    {
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+            o.SerializerOptions.RespectNullableAnnotations = true;
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
+        });
+        services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBytes);
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddAuthentication(GridClaims.Scheme).AddScheme<AuthenticationSchemeOptions, GridAuthenticationHandler>(GridClaims.Scheme, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(GridClaims.UserPolicy, p => p.RequireClaim(GridClaims.PrincipalId))
+            .AddPolicy(GridClaims.MachinePolicy, p => p.RequireClaim(GridClaims.MachineId));
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            if (!context.ProblemDetails.Extensions.ContainsKey("code"))
+            {
+                context.ProblemDetails.Extensions["code"] = context.ProblemDetails.Status switch
+                {
+                    StatusCodes.Status401Unauthorized => "Unauthenticated",
+                    StatusCodes.Status403Forbidden => "Forbidden",
+                    StatusCodes.Status404NotFound => "NotFound",
+                    StatusCodes.Status405MethodNotAllowed => "MethodNotAllowed",
+                    StatusCodes.Status413PayloadTooLarge or StatusCodes.Status400BadRequest or StatusCodes.Status415UnsupportedMediaType => "Validation",
+                    _ => "Error",
+                };
+            }
+        });
+        services.AddExceptionHandler<GridExceptionHandler>();
+        services.AddOpenApi();
+        services.AddHostedService<BootstrapAdmin>();
+        return services;
+    }
+
+    /// <summary>Maps <c>/api/v1</c>, the agent protocol, health and the OpenAPI document.</summary>
+    public static WebApplication MapMachineGridGateway(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi();
+        app.MapHealthApi();
+        var api = app.MapGroup("/api/v1");
+        api.MapGroup("/agent").RequireAuthorization(GridClaims.MachinePolicy).MapAgentApi();
+        api.MapGroup("").RequireAuthorization(GridClaims.UserPolicy)
+            .MapPrincipalsApi()
+            .MapGroupsApi()
+            .MapMachinesApi()
+            .MapCredentialsApi()
+            .MapMappingsApi()
+            .MapConnectionsApi()
+            .MapRunsApi()
+            .MapAuditApi();
+        return app;
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using MachineGrid.Grains;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MachineGrid.Gateway;
+
+/// <summary>Turns domain errors, bad requests and timeouts into problem responses with a stable <c>code</c>.</summary>
+public sealed class GridExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    /// <inheritdoc />
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, code, detail) = exception switch
+        {
+            DomainException domain => (ProblemCodes.StatusOf(domain.Code), domain.Code.ToString(), domain.Message),
+            BadHttpRequestException bad => (bad.StatusCode, "Validation", Describe(bad)),
+            JsonException json => (StatusCodes.Status400BadRequest, "Validation", $"The request body is not valid JSON for this endpoint: {json.Message}"),
+            TimeoutException => (StatusCodes.Status503ServiceUnavailable, "Timeout", "The grid did not answer in time; the outcome is unknown, retry with the same ids."),
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Cancelled", "The client went away."),
+            _ => (0, "", ""),
+        };
+        if (status == 0)
+        {
+            return false;
+        }
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = status,
+                Title = code,
+                Detail = detail,
+                Extensions = { ["code"] = code },
+            },
+        });
+    }
+
+    private static string Describe(BadHttpRequestException bad) =>
+        bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large."
+        : bad.InnerException is JsonException json ? $"The request body is not valid JSON for this endpoint: {json.Message}"
+        : bad.Message;
+}

@@ -1,0 +1,70 @@
+using MachineGrid.Runtime;
+using Microsoft.Extensions.Options;
+
+namespace MachineGrid.Grains;
+
+/// <summary>A user principal: name, roles, and an API key stored only as a hash.</summary>
+public sealed class PrincipalGrain(
+    [PersistentState("principal")] IPersistentState<PrincipalState> state,
+    ApiKeys keys,
+    AuditTrail audit,
+    IOptions<GridOptions> options) : Grain, IPrincipalGrain
+{
+    private const EnvironmentRoles AllRoles = EnvironmentRoles.EnvironmentAdmin | EnvironmentRoles.EnvironmentMaker
+        | EnvironmentRoles.MachineOwner | EnvironmentRoles.MachineUser | EnvironmentRoles.MachineUserCanShare;
+
+    /// <inheritdoc />
+    public async Task<CreatedPrincipal> Create(Actor actor, string name, EnvironmentRoles roles)
+    {
+        if (!actor.IsAdmin)
+        {
+            throw new DomainException(DomainErrorCode.Forbidden, "Only Environment Admins may create principals.");
+        }
+        if (state.State.Created)
+        {
+            throw new DomainException(DomainErrorCode.AlreadyExists, $"Principal {GetPrimaryKeyString()} already exists.");
+        }
+        DomainException.Require((roles & ~AllRoles) == 0, "roles has an unknown role.");
+        var key = ApiKeys.NewKey();
+        var view = await SaveAsync(Validate.Name(name, "name", options.Value.MaxNameLength), roles, key);
+        await audit.RecordAsync(actor.Id, "principal.create", $"principal {view.Id}", null, new { view.Name, view.Roles });
+        return new CreatedPrincipal(view, key);
+    }
+
+    /// <inheritdoc />
+    public async Task Bootstrap(string name, string apiKey)
+    {
+        if (!state.State.Created)
+        {
+            await SaveAsync(name, EnvironmentRoles.EnvironmentAdmin, apiKey);
+            await audit.RecordAsync("system", "principal.bootstrap", $"principal {GetPrimaryKeyString()}", null, new { name });
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<PrincipalView> Get(Actor actor)
+    {
+        if (!state.State.Created)
+        {
+            throw new DomainException(DomainErrorCode.NotFound, $"Principal {GetPrimaryKeyString()} does not exist.");
+        }
+        if (!actor.IsAdmin && actor.Id != GetPrimaryKeyString())
+        {
+            throw new DomainException(DomainErrorCode.Forbidden, $"{actor.Name} may only read itself.");
+        }
+        return Task.FromResult(View());
+    }
+
+    private async Task<PrincipalView> SaveAsync(string name, EnvironmentRoles roles, string key)
+    {
+        state.State.Created = true;
+        state.State.Name = name;
+        state.State.Roles = roles;
+        await state.WriteStateAsync();
+        var view = View();
+        await keys.AddAsync(key, view);
+        return view;
+    }
+
+    private PrincipalView View() => new(GetPrimaryKeyString(), state.State.Name, state.State.Roles);
+}

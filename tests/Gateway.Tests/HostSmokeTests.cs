@@ -1,0 +1,23 @@
+using System.Net;
+using System.Net.Http.Json;
+using Xunit;
+
+namespace MachineGrid.Gateway.Tests;
+
+public sealed class HostSmokeTests
+{
+    [Fact]
+    public async Task The_bootstrap_admin_key_from_configuration_authenticates_and_health_answers()
+    {
+        await using var host = await GatewayHost.StartAsync();
+
+        var health = await host.Client().GetAsync("healthz");
+        var me = await host.Client(host.AdminKey).GetFromJsonAsync<Dictionary<string, object>>("api/v1/me");
+        var anonymous = await host.Client().GetAsync("api/v1/me");
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("p-admin", me!["id"].ToString());
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
+    }
+}
