@@ -1,9 +1,18 @@
 using BenchmarkDotNet.Running;
 using MachineGrid.Bench.Calls;
+using MachineGrid.Bench.Lifecycle;
 
-if (args is ["memory", ..])
+switch (args)
 {
-    await ActivationMemory.RunAsync();
-    return;
+    case ["memory", ..]:
+        await ActivationMemory.RunAsync();
+        return;
+    case ["lifecycle", .. var rest]:
+        var lifecycle = LifecycleOptions.ForLifecycle(new BenchArguments(rest));
+        await (lifecycle.Mode == "http" ? HttpLifecycle.RunAsync(lifecycle) : InProcessLifecycle.RunAsync(lifecycle));
+        return;
+    case ["burst", .. var rest]:
+        await BurstScenario.RunAsync(LifecycleOptions.ForBurst(new BenchArguments(rest)));
+        return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(ActivationMemory).Assembly).Run(args);

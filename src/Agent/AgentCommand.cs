@@ -30,8 +30,7 @@ public static class AgentCommand
     private static readonly Option<int> WaitSeconds = new("--wait-seconds") { Description = "Long-poll wait of each assignment request (0-60).", DefaultValueFactory = _ => 20 };
     private static readonly Option<bool> NoProgress = new("--no-progress") { Description = "Print a plain progress line every few seconds instead of the live line." };
 
-    /// <summary>The root command; its action runs the fleet.</summary>
-    public static RootCommand Create()
+    static AgentCommand()
     {
         Machines.Validators.Add(result => Require(result, result.GetValueOrDefault<int?>() is null or (>= 1 and <= 10_000), "--machines must be 1 to 10000."));
         Sessions.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() is >= 1 and <= 100, "--sessions must be 1 to 100."));
@@ -43,6 +42,11 @@ public static class AgentCommand
                 Require(result, FlowCommand.TryParse(token.Value, out _), $"--command '{token.Value}' must look like flowId=command.");
             }
         });
+    }
+
+    /// <summary>The root command; its action runs the fleet.</summary>
+    public static RootCommand Create()
+    {
         var root = new RootCommand("MachineGrid reference agent and fleet simulator: registers machines, joins them to a group, and runs the flows assigned to them.")
         {
             Gateway, Key, Machines, MachineKeys, Group, GroupPassword, FlowDuration, Commands, Kind, Sessions, Users, FailingUsers,

@@ -45,7 +45,7 @@ public sealed class FleetCounters
     internal void Error(string what, Exception error)
     {
         Interlocked.Increment(ref errors);
-        lastError = $"{what}: {error.Message}";
+        lastError = $"{DateTime.Now:HH:mm:ss} {what}: {error.Message}";
     }
 
     /// <summary>The counters at this moment.</summary>

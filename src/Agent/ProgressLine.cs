@@ -34,17 +34,26 @@ public sealed class ProgressLine
     public double AverageRate(FleetSnapshot now) => Rate(first, now);
 
     /// <summary>The progress as plain text.</summary>
-    public string Plain(FleetSnapshot s) => FormattableString.Invariant(
-        $"{s.At.ToLocalTime():HH:mm:ss} machines {s.Online}/{s.Machines} online | assigned {s.Assigned} | running {s.Running} | " +
-        $"completed {s.Completed} (failed {s.Failed}) | {CurrentRate(s):F1}/s now, {AverageRate(s):F1}/s avg | errors {s.Errors}") +
-        (s.LastError is null ? "" : $" (last: {Truncate(s.LastError)})");
+    public string Plain(FleetSnapshot s)
+    {
+        var line = FormattableString.Invariant(
+            $"{s.At.ToLocalTime():HH:mm:ss} machines {s.Online}/{s.Machines} online | assigned {s.Assigned} | running {s.Running} | completed {s.Completed} (failed {s.Failed}) | {CurrentRate(s):F1}/s now, {AverageRate(s):F1}/s avg | errors {s.Errors}");
+        return s.LastError is null ? line : $"{line} (last: {Truncate(s.LastError)})";
+    }
 
-    /// <summary>The progress as Spectre.Console markup.</summary>
-    public string Markup(FleetSnapshot s) => FormattableString.Invariant(
-        $"[bold]{s.Online}[/]/{s.Machines} online  assigned [bold]{s.Assigned}[/]  running [yellow]{s.Running}[/]  " +
-        $"completed [green]{s.Completed}[/] failed [{(s.Failed > 0 ? "red" : "grey")}]{s.Failed}[/]  " +
-        $"[bold]{CurrentRate(s):F1}/s[/] (avg {AverageRate(s):F1}/s)  errors [{(s.Errors > 0 ? "red" : "grey")}]{s.Errors}[/]") +
-        (s.LastError is null ? "" : $"\n[grey]last error: {Spectre.Console.Markup.Escape(Truncate(s.LastError))}[/]");
+    /// <summary>
+    /// The progress as Spectre.Console markup: always two lines (the second is the last error or a hint), because
+    /// Spectre.Console 0.49's live display redraws a one-line target in the wrong place.
+    /// </summary>
+    public string Markup(FleetSnapshot s)
+    {
+        var failedColor = s.Failed > 0 ? "red" : "grey";
+        var errorColor = s.Errors > 0 ? "red" : "grey";
+        var line = FormattableString.Invariant(
+            $"[bold]{s.Online}[/]/{s.Machines} online  assigned [bold]{s.Assigned}[/]  running [yellow]{s.Running}[/]  completed [green]{s.Completed}[/] failed [{failedColor}]{s.Failed}[/]  [bold]{CurrentRate(s):F1}/s[/] (avg {AverageRate(s):F1}/s)  errors [{errorColor}]{s.Errors}[/]");
+        var second = s.LastError is null ? "Ctrl+C stops" : $"last error: {Spectre.Console.Markup.Escape(Truncate(s.LastError))}";
+        return $"{line}\n[grey]{second}[/]";
+    }
 
     private static double Rate(FleetSnapshot from, FleetSnapshot to)
     {

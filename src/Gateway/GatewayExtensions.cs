@@ -40,6 +40,16 @@ public static class GatewayExtensions
                     _ => "Error",
                 };
             }
+            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status401Unauthorized => "A valid API key is required: Authorization: Bearer <key>.",
+                StatusCodes.Status403Forbidden => "This key may not call this endpoint: machine keys are accepted only under /api/v1/agent, user keys everywhere else.",
+                StatusCodes.Status404NotFound => "There is no such endpoint.",
+                StatusCodes.Status405MethodNotAllowed => "The endpoint does not take this method.",
+                StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
+                StatusCodes.Status415UnsupportedMediaType => "The request body must be application/json.",
+                _ => context.ProblemDetails.Title,
+            };
         });
         services.AddExceptionHandler<GridExceptionHandler>();
         services.AddOpenApi();
@@ -56,7 +66,7 @@ public static class GatewayExtensions
         app.UseAuthorization();
         app.MapOpenApi();
         app.MapHealthApi();
-        var api = app.MapGroup("/api/v1");
+        var api = app.MapGroup("/api/v1").ValidatePathIds();
         api.MapGroup("/agent").RequireAuthorization(GridClaims.MachinePolicy).MapAgentApi();
         api.MapGroup("").RequireAuthorization(GridClaims.UserPolicy)
             .MapPrincipalsApi()

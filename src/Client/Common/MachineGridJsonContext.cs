@@ -22,6 +22,7 @@ namespace MachineGrid.Client;
 [JsonSerializable(typeof(UpdateGroupRequest))]
 [JsonSerializable(typeof(SetGroupPasswordRequest))]
 [JsonSerializable(typeof(Page<QueuedRun>))]
+[JsonSerializable(typeof(Page<GroupMachine>))]
 [JsonSerializable(typeof(RegisterMachineRequest))]
 [JsonSerializable(typeof(RegisteredMachine))]
 [JsonSerializable(typeof(Machine))]

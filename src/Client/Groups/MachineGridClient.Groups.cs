@@ -31,9 +31,9 @@ public sealed partial class MachineGridClient
     public Task SetGroupPasswordAsync(string groupId, string newPassword, CancellationToken cancellationToken = default) =>
         transport.SendAsync(HttpMethod.Put, $"groups/{PathSegment.Of(groupId)}/password", GatewayTransport.Body(new SetGroupPasswordRequest(newPassword), Json.SetGroupPasswordRequest), cancellationToken);
 
-    /// <summary>One page of the group's machines.</summary>
-    public Task<Page<Machine>> ListGroupMachinesAsync(string groupId, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
-        transport.SendAsync(HttpMethod.Get, $"groups/{PathSegment.Of(groupId)}/machines" + new QueryString().Add("limit", limit).Add("cursor", cursor), null, Json.PageMachine, cancellationToken);
+    /// <summary>One page of the group's machines, as the group schedules them (online, sessions, failed credentials).</summary>
+    public Task<Page<GroupMachine>> ListGroupMachinesAsync(string groupId, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
+        transport.SendAsync(HttpMethod.Get, $"groups/{PathSegment.Of(groupId)}/machines" + new QueryString().Add("limit", limit).Add("cursor", cursor), null, Json.PageGroupMachine, cancellationToken);
 
     /// <summary>One page of the runs queued in the group, in assignment order, with why each waits.</summary>
     public Task<Page<QueuedRun>> GetGroupQueueAsync(string groupId, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>

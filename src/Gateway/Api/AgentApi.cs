@@ -47,7 +47,7 @@ public static class AgentApi
             var taken = await grain.TakeAssignments(1);
             if (taken.Count == 1)
             {
-                return TypedResults.Ok(await ResolveAsync(grains, machineId, taken[0]));
+                return TypedResults.Ok(await ResolveAsync(grains, machineId, taken[0], time));
             }
             var remaining = deadline - time.GetUtcNow();
             if (remaining <= TimeSpan.Zero)
@@ -65,12 +65,26 @@ public static class AgentApi
         }
     }
 
-    private static async Task<AssignmentResponse> ResolveAsync(IGrainFactory grains, string machineId, Assignment assignment)
+    /// <summary>
+    /// Adds inputs and secret. The run learns of its assignment by a one-way message that may still be in flight when the
+    /// machine's offer wakes the agent, so a refusal is retried briefly before it is final.
+    /// </summary>
+    private static async Task<AssignmentResponse> ResolveAsync(IGrainFactory grains, string machineId, Assignment assignment, TimeProvider time)
     {
-        var inputs = grains.GetGrain<IRunGrain>(assignment.RunId).InputsFor(machineId);
-        var secret = grains.GetGrain<ICredentialGrain>(assignment.CredentialId).ResolveSecret(machineId, assignment.RunId);
-        return new AssignmentResponse(assignment.RunId, assignment.FlowId, Json.Parse(await inputs), assignment.RunMode,
-            new AssignmentCredential(assignment.Username, await secret), assignment.RunDeadline);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var inputs = await grains.GetGrain<IRunGrain>(assignment.RunId).InputsFor(machineId);
+                var secret = await grains.GetGrain<ICredentialGrain>(assignment.CredentialId).ResolveSecret(machineId, assignment.RunId);
+                return new AssignmentResponse(assignment.RunId, assignment.FlowId, Json.Parse(inputs), assignment.RunMode,
+                    new AssignmentCredential(assignment.CredentialId, assignment.Username, secret), assignment.RunDeadline);
+            }
+            catch (DomainException ex) when (ex.Code == DomainErrorCode.Forbidden && attempt < 100)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10), time);
+            }
+        }
     }
 
     private static async Task<NoContent> Start(string runId, ClaimsPrincipal machine, IGrainFactory grains)
@@ -81,15 +95,30 @@ public static class AgentApi
 
     private static async Task<NoContent> Complete(string runId, CompleteRunRequest request, ClaimsPrincipal machine, IGrainFactory grains)
     {
-        Validate(request.Status);
-        await grains.GetGrain<IMachineGrain>(machine.Machine()).CompleteRun(runId, request.Status == RunOutcome.Succeeded, Json.Text(request.Outputs), request.Error);
+        DomainException.Require(request.Status is not null, "status is required: Succeeded or Failed.");
+        Validate(request.Status!.Value);
+        await grains.GetGrain<IMachineGrain>(machine.Machine()).CompleteRun(runId, request.Status.Value == RunOutcome.Succeeded, Json.Text(request.Outputs), request.Error);
         return TypedResults.NoContent();
     }
 
     private static async Task<NoContent> CredentialFailure(string credentialId, CredentialFailureRequest request, ClaimsPrincipal machine, IGrainFactory grains)
     {
+        await RequireCredentialAsync(grains, credentialId);
         await grains.GetGrain<IMachineGrain>(machine.Machine()).ReportCredentialFailure(credentialId, request.Reason);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>404 for a credential that does not exist: the machine would otherwise keep an unknown id as a failed credential.</summary>
+    private static async Task RequireCredentialAsync(IGrainFactory grains, string credentialId)
+    {
+        try
+        {
+            await grains.GetGrain<ICredentialGrain>(credentialId).OptionForConnections();
+        }
+        catch (DomainException ex) when (ex.Code == DomainErrorCode.CredentialNotUsableInConnections)
+        {
+            // It exists; that it cannot be used in connections does not matter here.
+        }
     }
 
     private static void Validate(RunOutcome outcome) =>

@@ -26,7 +26,7 @@ public static class CredentialsApi
     }
 
     private static async Task<Ok<Page<CredentialView>>> List(ClaimsPrincipal user, IGrainFactory grains, int? limit, string? cursor) =>
-        TypedResults.Ok(await grains.GetGrain<IDirectoryGrain>("environment").ListCredentials(user.Actor(), cursor, ListQuery.Limit(limit)));
+        TypedResults.Ok(await grains.GetGrain<IDirectoryGrain>("environment").ListCredentials(user.Actor(), ListQuery.Cursor(cursor), ListQuery.Limit(limit)));
 
     private static async Task<Ok<CredentialView>> Get(string id, ClaimsPrincipal user, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<ICredentialGrain>(id).Get(user.Actor()));

@@ -30,7 +30,7 @@ public static class GroupsApi
     }
 
     private static async Task<Ok<Page<GroupView>>> List(ClaimsPrincipal user, IGrainFactory grains, int? limit, string? cursor) =>
-        TypedResults.Ok(await grains.GetGrain<IDirectoryGrain>("environment").ListGroups(user.Actor(), cursor, ListQuery.Limit(limit)));
+        TypedResults.Ok(await grains.GetGrain<IDirectoryGrain>("environment").ListGroups(user.Actor(), ListQuery.Cursor(cursor), ListQuery.Limit(limit)));
 
     private static async Task<Ok<GroupView>> Get(string id, ClaimsPrincipal user, IGrainFactory grains) =>
         TypedResults.Ok(await Group(grains, id).Get(user.Actor()));

@@ -29,7 +29,7 @@ public static class MachinesApi
     }
 
     private static async Task<Ok<Page<MachineView>>> List(ClaimsPrincipal user, IGrainFactory grains, int? limit, string? cursor) =>
-        TypedResults.Ok(await grains.GetGrain<IDirectoryGrain>("environment").ListMachines(user.Actor(), cursor, ListQuery.Limit(limit)));
+        TypedResults.Ok(await grains.GetGrain<IDirectoryGrain>("environment").ListMachines(user.Actor(), ListQuery.Cursor(cursor), ListQuery.Limit(limit)));
 
     private static async Task<Ok<MachineView>> Get(string id, ClaimsPrincipal user, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IMachineGrain>(id).Get(user.Actor()));

@@ -30,7 +30,7 @@ public static class MappingsApi
     }
 
     private static async Task<Ok<Page<MappingView>>> List(ClaimsPrincipal user, IGrainFactory grains, int? limit, string? cursor) =>
-        TypedResults.Ok(await grains.GetGrain<IDirectoryGrain>("environment").ListMappings(user.Actor(), cursor, ListQuery.Limit(limit)));
+        TypedResults.Ok(await grains.GetGrain<IDirectoryGrain>("environment").ListMappings(user.Actor(), ListQuery.Cursor(cursor), ListQuery.Limit(limit)));
 
     private static async Task<Ok<MappingView>> Get(string id, ClaimsPrincipal user, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IMachineMappingGrain>(id).Get(user.Actor()));

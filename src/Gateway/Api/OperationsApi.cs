@@ -34,5 +34,5 @@ public static class OperationsApi
     }
 
     private static async Task<Ok<Page<AuditEntry>>> Audit(ClaimsPrincipal user, IGrainFactory grains, int? limit, string? cursor) =>
-        TypedResults.Ok(await grains.GetGrain<IAuditLogGrain>("environment").Read(user.Actor(), cursor, ListQuery.Limit(limit)));
+        TypedResults.Ok(await grains.GetGrain<IAuditLogGrain>("environment").Read(user.Actor(), ListQuery.Cursor(cursor), ListQuery.Limit(limit)));
 }

@@ -24,7 +24,8 @@ public static class RunsApi
         var key = request.IdempotencyKey;
         DomainException.Require(key is null || (key.Length is > 0 and <= 200 && !key.Any(char.IsControl)), "idempotencyKey must be 1 to 200 characters without control characters.");
         var id = key is null ? Ids.New("r") : Ids.RunFor(actor.Id, key);
-        var submit = new SubmitRun(request.ConnectionId, request.FlowId, Json.Text(request.Inputs), request.RunMode,
+        DomainException.Require(request.RunMode is not null, "runMode is required: Unattended or Attended.");
+        var submit = new SubmitRun(request.ConnectionId, request.FlowId, Json.Text(request.Inputs), request.RunMode!.Value,
             request.Priority ?? RunPriority.Normal, request.QueueTimeoutSeconds, request.RunTimeoutSeconds, request.MaxAttempts ?? 1, key);
         var view = await grains.GetGrain<IRunGrain>(id).Submit(actor, submit);
         return TypedResults.Accepted($"/api/v1/runs/{id}", RunResponse.From(view));
@@ -32,7 +33,7 @@ public static class RunsApi
 
     private static async Task<Ok<Page<RunResponse>>> List(ClaimsPrincipal user, IGrainFactory grains, string? groupId, string? machineId, RunStatus? status, int? limit, string? cursor)
     {
-        var page = await grains.GetGrain<IDirectoryGrain>("environment").ListRuns(user.Actor(), new RunFilter(groupId, machineId, status), cursor, ListQuery.Limit(limit));
+        var page = await grains.GetGrain<IDirectoryGrain>("environment").ListRuns(user.Actor(), new RunFilter(groupId, machineId, status), ListQuery.Cursor(cursor), ListQuery.Limit(limit));
         return TypedResults.Ok(new Page<RunResponse>([.. page.Items.Select(RunResponse.From)], page.Next));
     }
 
@@ -43,7 +44,7 @@ public static class RunsApi
         TypedResults.Ok(RunResponse.From(await grains.GetGrain<IRunGrain>(id).Cancel(user.Actor())));
 
     private static async Task<Ok<RunResponse>> SetPriority(string id, PriorityRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
-        TypedResults.Ok(RunResponse.From(await grains.GetGrain<IRunGrain>(id).SetPriority(user.Actor(), request.Priority)));
+        TypedResults.Ok(RunResponse.From(await grains.GetGrain<IRunGrain>(id).SetPriority(user.Actor(), request.Priority ?? throw new DomainException(DomainErrorCode.Validation, "priority is required: High, Normal or Low."))));
 
     private static async Task<Ok<RunResponse>> MoveToTop(string id, ClaimsPrincipal user, IGrainFactory grains) =>
         TypedResults.Ok(RunResponse.From(await grains.GetGrain<IRunGrain>(id).MoveToTop(user.Actor())));

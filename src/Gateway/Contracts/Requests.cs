@@ -25,7 +25,7 @@ public sealed record SubmitRunRequest(
     string ConnectionId,
     string FlowId,
     JsonElement? Inputs,
-    RunMode RunMode,
+    RunMode? RunMode,
     RunPriority? Priority,
     int? QueueTimeoutSeconds,
     int? RunTimeoutSeconds,
@@ -33,7 +33,7 @@ public sealed record SubmitRunRequest(
     string? IdempotencyKey);
 
 /// <summary><c>PATCH /runs/{id}</c>.</summary>
-public sealed record PriorityRequest(RunPriority Priority);
+public sealed record PriorityRequest(RunPriority? Priority);
 
 /// <summary>A signed-in session an agent reports.</summary>
 public sealed record SessionRequest(string User);
@@ -51,7 +51,7 @@ public enum RunOutcome
 }
 
 /// <summary><c>POST /agent/runs/{runId}/complete</c>.</summary>
-public sealed record CompleteRunRequest(RunOutcome Status, JsonElement? Outputs, string? Error);
+public sealed record CompleteRunRequest(RunOutcome? Status, JsonElement? Outputs, string? Error);
 
 /// <summary><c>POST /agent/credentials/{credentialId}/failure</c>.</summary>
 public sealed record CredentialFailureRequest(string Reason);

@@ -1,9 +1,14 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace MachineGrid.Gateway;
 
 /// <summary>A principal on the wire: roles as a list; the API key only on creation.</summary>
-public sealed record PrincipalResponse(string Id, string Name, IReadOnlyList<EnvironmentRoles> Roles, string? ApiKey)
+public sealed record PrincipalResponse(
+    string Id,
+    string Name,
+    IReadOnlyList<EnvironmentRoles> Roles,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ApiKey)
 {
     /// <summary>Converts a domain principal.</summary>
     public static PrincipalResponse From(PrincipalView view, string? apiKey = null) =>
@@ -35,7 +40,7 @@ public sealed record RunResponse(
 }
 
 /// <summary>The credential an agent signs in with: this is the only place a secret is ever sent.</summary>
-public sealed record AssignmentCredential(string Username, string Secret);
+public sealed record AssignmentCredential(string Id, string Username, string Secret);
 
 /// <summary>A run handed to an agent.</summary>
 public sealed record AssignmentResponse(string RunId, string FlowId, JsonElement? Inputs, RunMode RunMode, AssignmentCredential Credential, DateTimeOffset RunDeadline);

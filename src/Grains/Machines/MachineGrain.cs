@@ -68,8 +68,11 @@ public sealed class MachineGrain(
         EnsureCreated();
         var access = await DemandAsync(actor, GridAction.EditMachine);
         var before = new { Machine.Description, Machine.Maintenance, Machine.MaxSessions };
-        Machine.Description = request.Description is null ? Machine.Description : Validate.Optional(request.Description, "description", Limits.MaxDescriptionLength);
-        Machine.MaxSessions = request.MaxSessions is { } sessions ? Sessions(Machine.Kind, sessions) : Machine.MaxSessions;
+        // Everything is validated before anything changes: a refused update must leave no trace in the activation.
+        var description = request.Description is null ? Machine.Description : Validate.Optional(request.Description, "description", Limits.MaxDescriptionLength);
+        var maxSessions = request.MaxSessions is { } sessions ? Sessions(Machine.Kind, sessions) : Machine.MaxSessions;
+        Machine.Description = description;
+        Machine.MaxSessions = maxSessions;
         Machine.Maintenance = request.Maintenance ?? Machine.Maintenance;
         await SaveAndReportAsync();
         await audit.RecordAsync(actor.Id, "machine.update", Resource, before, new { Machine.Description, Machine.Maintenance, Machine.MaxSessions });

@@ -14,8 +14,15 @@ public sealed class MachineMappingGrain(
     DirectoryIndex directory,
     IOptions<GridOptions> options) : Grain, IMachineMappingGrain
 {
+    /// <summary>
+    /// How long a resolved plan serves further submissions. Resolving asks every listed credential (one call each); a
+    /// burst of submissions shares one resolution instead. Any change to the mapping resolves anew at once.
+    /// </summary>
+    private static readonly TimeSpan PlanReuse = TimeSpan.FromSeconds(1);
+
     private readonly GridOptions limits = options.Value;
     private bool creating;
+    private (MappingState For, DateTimeOffset At, CredentialPlan Plan)? cachedPlan;
 
     private string Id => GetPrimaryKeyString();
 
@@ -169,11 +176,18 @@ public sealed class MachineMappingGrain(
     {
         RequireExists();
         var mapping = Current;
+        var now = TimeProvider.GetUtcNow();
+        if (cachedPlan is { } cached && ReferenceEquals(cached.For, mapping) && now - cached.At < PlanReuse && now >= cached.At)
+        {
+            return cached.Plan;
+        }
         var options = await Options(mapping.CredentialIds());
         var perMachine = mapping.Machines.ToDictionary(
             m => m.Key,
             m => (IReadOnlyList<CredentialOption>)[.. m.Value.Where(options.ContainsKey).Select(id => options[id])]);
-        return new CredentialPlan(Id, options.GetValueOrDefault(mapping.DefaultCredentialId), perMachine);
+        var plan = new CredentialPlan(Id, options.GetValueOrDefault(mapping.DefaultCredentialId), perMachine);
+        cachedPlan = (mapping, now, plan);
+        return plan;
     }
 
     /// <inheritdoc />

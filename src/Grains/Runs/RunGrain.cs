@@ -16,6 +16,9 @@ public sealed class RunGrain(
 {
     private const string RunTimeoutReminder = "run-timeout";
 
+    /// <summary>The run-timeout reminder this activation registered, so clearing it needs no read of the reminder table.</summary>
+    private ReminderEntry? runTimeout;
+
     private RunState Run => state.State;
 
     private GridOptions Limits => options.Value;
@@ -25,7 +28,8 @@ public sealed class RunGrain(
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (Run.Created && Run.Status == RunStatus.Queued)
+        // Without a plan the run was assigned before, so its group has held it durably ever since.
+        if (Run.Created && Run.Status == RunStatus.Queued && Run.Plan is not null)
         {
             await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).Enqueue(ToQueued());
         }
@@ -146,6 +150,9 @@ public sealed class RunGrain(
         Run.MachineId = machineId;
         Run.Credential = credential;
         Run.AssignedAt = at;
+        // The plan (every machine's credentials) is only needed to re-enqueue a run its group may not have; the group
+        // has this one. Dropping it keeps the run's later writes small.
+        Run.Plan = null;
         await SaveAsync();
     }
 
@@ -176,7 +183,7 @@ public sealed class RunGrain(
         Run.StatusReason = RunStatusReason.Started;
         Run.StartedAt = now;
         Run.Attempts++;
-        await RegisterOrUpdateReminder(RunTimeoutReminder, now + Run.RunTimeout);
+        runTimeout = await RegisterOrUpdateReminder(RunTimeoutReminder, now + Run.RunTimeout);
         await SaveAsync();
     }
 
@@ -225,13 +232,16 @@ public sealed class RunGrain(
         Run.EndedAt = TimeProvider.GetUtcNow();
         await ClearRunTimeoutAsync();
         await SaveAsync();
+        // An ended run is rarely asked about again: free its memory now rather than after the idle collection age.
+        DeactivateOnIdle();
     }
 
     private async Task ClearRunTimeoutAsync()
     {
-        if (Run.StartedAt is not null && await GetReminder(RunTimeoutReminder) is { } reminder)
+        if (Run.StartedAt is not null && (runTimeout ?? await GetReminder(RunTimeoutReminder)) is { } reminder)
         {
             await UnregisterReminder(reminder);
+            runTimeout = null;
         }
     }
 

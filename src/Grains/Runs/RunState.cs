@@ -60,7 +60,7 @@ public sealed class RunState
     /// <summary>Longest time running.</summary>
     public TimeSpan RunTimeout { get; set; }
 
-    /// <summary>The credentials it may use, by machine, as resolved at submission.</summary>
+    /// <summary>The credentials it may use, by machine, as resolved at submission; dropped once it is first assigned (its group keeps its own copy).</summary>
     public CredentialPlan? Plan { get; set; }
 
     /// <summary>When it times out in the queue.</summary>

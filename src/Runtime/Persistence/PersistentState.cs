@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -81,12 +82,24 @@ internal sealed class PersistentState<TState>(GrainId grainId, string stateName,
 
     private byte[] Serialize() => JsonSerializer.SerializeToUtf8Bytes(State, typeInfo);
 
+    /// <summary>
+    /// FNV-1a over 8-byte words, then the tail bytes, mixed with the length. It only tells whether the state changed
+    /// within this activation, so it need not match any other hash; word-wise it runs several times faster than per byte
+    /// (a state is hashed at every write, and large states are written often).
+    /// </summary>
     private static ulong HashOf(byte[] data)
     {
-        var hash = 14695981039346656037ul;
-        foreach (var b in data)
+        const ulong prime = 1099511628211ul;
+        var hash = 14695981039346656037ul ^ (ulong)data.Length;
+        var words = MemoryMarshal.Cast<byte, ulong>(data);
+        foreach (var word in words)
         {
-            hash = (hash ^ b) * 1099511628211ul;
+            hash = (hash ^ word) * prime;
+            hash ^= hash >> 29;
+        }
+        for (var i = words.Length * sizeof(ulong); i < data.Length; i++)
+        {
+            hash = (hash ^ data[i]) * prime;
         }
         return hash;
     }

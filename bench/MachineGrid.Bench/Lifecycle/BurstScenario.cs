@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using MachineGrid.Grains;
+
+namespace MachineGrid.Bench.Lifecycle;
+
+/// <summary>
+/// <c>burst</c>: one group, every run submitted at once (after a warm-up burst). Agents complete runs immediately, so
+/// every run is eventually assigned; the latency is from its submit call to its agent holding the assignment, and so
+/// includes waiting in the queue for a free machine when there are more runs than sessions.
+/// </summary>
+public static class BurstScenario
+{
+    /// <summary>Runs a warm-up burst and the measured burst, and prints the result.</summary>
+    public static async Task RunAsync(LifecycleOptions options)
+    {
+        await using var storage = await BenchStorage.CreateAsync(options);
+        Console.Error.WriteLine($"Starting a silo on {storage.Describe()} with {options.Machines} machines...");
+        await using var grid = await InProcessGrid.StartAsync(options, storage);
+        var tracker = new RunTracker(options.Warmup + options.Runs);
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var agents = Task.WhenAll(grid.Machines.SelectMany(m => Enumerable.Range(0, options.Sessions).Select(_ => Task.Run(() => InProcessAgent.RunAsync(grid, m, tracker, stop.Task)))));
+        var heartbeats = InProcessLifecycle.HeartbeatLoopAsync(grid, stop.Task);
+
+        await BurstAsync(grid, tracker, 0, options.Warmup, "warm-up");
+        using var probe = new RuntimeProbe(options.Profile);
+        probe.Start();
+        var wall = await BurstAsync(grid, tracker, options.Warmup, options.Runs, "measure");
+        var seen = probe.Stop(options.Runs);
+        stop.TrySetResult();
+        await agents;
+        await heartbeats;
+        LifecycleReport.Print("burst", options, storage.Describe(), tracker, options.Warmup, options.Runs, wall, seen);
+    }
+
+    private static async Task<TimeSpan> BurstAsync(InProcessGrid grid, RunTracker tracker, int from, int count, string phase)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var runs = new Task[count];
+        for (var i = 0; i < count; i++)
+        {
+            var ticket = from + i;
+            runs[i] = LifecycleAsync(ticket);
+        }
+        await LifecycleDriver.WatchAsync(Task.WhenAll(runs), tracker, phase);
+        return Stopwatch.GetElapsedTime(started);
+
+        async Task LifecycleAsync(int ticket)
+        {
+            var completed = tracker.Begin(ticket);
+            await grid.Grains.GetGrain<IRunGrain>(Ids.New("r")).Submit(grid.Owner,
+                new SubmitRun(grid.Connections[0], RunTracker.FlowId(ticket), null, RunMode.Unattended));
+            tracker.Submitted(ticket);
+            await completed;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using MachineGrid.Gateway;
+using MachineGrid.Silo;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MachineGrid.Bench.Lifecycle;
+
+/// <summary>
+/// The whole system as <c>dotnet run --project src/Silo</c> starts it (silo, grains, gateway on Kestrel), in this process
+/// on a free loopback port, on the benchmark's storage and with a known bootstrap admin key. Logging is cut to warnings
+/// so the console does not take part in the measurement.
+/// </summary>
+public sealed class HttpSystem : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private HttpSystem(WebApplication app, Uri address, string adminKey)
+    {
+        this.app = app;
+        Address = address;
+        AdminKey = adminKey;
+    }
+
+    /// <summary>The gateway's base address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri Address { get; }
+
+    /// <summary>The bootstrap Environment Admin's API key.</summary>
+    public string AdminKey { get; }
+
+    /// <summary>Starts the system on the storage.</summary>
+    public static async Task<HttpSystem> StartAsync(BenchStorage storage)
+    {
+        var adminKey = "mgk_bench_admin_" + Guid.NewGuid().ToString("N");
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["MachineGrid:Data"] = storage.Folder,
+            ["MachineGrid:Postgres"] = storage.Postgres,
+            ["MachineGrid:BootstrapAdminKey"] = adminKey,
+            ["MachineGrid:Limits:PasswordIterations"] = "1000",
+            ["Urls"] = "http://127.0.0.1:0",
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.AddMachineGridSilo();
+        builder.Services.AddMachineGridGateway();
+        var app = builder.Build();
+        app.MapMachineGridGateway();
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        return new HttpSystem(app, address, adminKey);
+    }
+
+    /// <summary>An HTTP client for many concurrent long-polls and submits.</summary>
+    public HttpClient CreateClient() => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = 10_000,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        UseCookies = false,
+        UseProxy = false,
+    })
+    {
+        BaseAddress = Address,
+        Timeout = TimeSpan.FromSeconds(100),
+    };
+
+    /// <summary>Stops the system gracefully.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}

@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using MachineGrid.Grains;
+
+namespace MachineGrid.Bench.Lifecycle;
+
+/// <summary>
+/// One session of a simulated machine's agent, calling the machine grain directly: long-waits for an offer the way the
+/// gateway's <c>GET /agent/assignments</c> does (subscribe to the machine's signal, take, wait), then starts the run and
+/// completes it at once.
+/// </summary>
+public static class InProcessAgent
+{
+    /// <summary>Works until <paramref name="stop"/> completes.</summary>
+    public static async Task RunAsync(InProcessGrid grid, string machineId, RunTracker tracker, Task stop)
+    {
+        var machine = grid.Grains.GetGrain<IMachineGrain>(machineId);
+        var signals = grid.Signals;
+        while (!stop.IsCompleted)
+        {
+            var offered = signals.Subscribe(machineId);
+            var taken = await machine.TakeAssignments(1);
+            if (taken.Count == 0)
+            {
+                await Task.WhenAny(offered, stop);
+                continue;
+            }
+            var assignment = taken[0];
+            var ticket = tracker.Assigned(assignment.FlowId);
+            var started = Stopwatch.GetTimestamp();
+            await machine.StartRun(assignment.RunId);
+            tracker.Started(ticket, RunTracker.Since(started));
+            var completing = Stopwatch.GetTimestamp();
+            await machine.CompleteRun(assignment.RunId, true, null, null);
+            tracker.Completed(ticket, RunTracker.Since(completing));
+        }
+    }
+}

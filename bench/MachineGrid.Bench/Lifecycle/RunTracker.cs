@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace MachineGrid.Bench.Lifecycle;
+
+/// <summary>
+/// Follows every run of a benchmark by ticket number, carried in the run's flow id (<c>bench-{ticket}</c>) so an agent
+/// can tell which run it was handed before the submitter has even seen the run id. Records when each was submitted, how
+/// long the submit call took, when its agent received it and when it completed.
+/// </summary>
+public sealed class RunTracker
+{
+    private const string Prefix = "bench-";
+    private readonly long[] submittedAt;
+    private readonly double[] submitMs;
+    private readonly double[] assignMs;
+    private readonly double[] startMs;
+    private readonly double[] completeMs;
+    private readonly TaskCompletionSource[] completed;
+    private int completedCount;
+
+    /// <summary>Room for <paramref name="capacity"/> tickets.</summary>
+    public RunTracker(int capacity)
+    {
+        submittedAt = new long[capacity];
+        submitMs = new double[capacity];
+        assignMs = new double[capacity];
+        startMs = new double[capacity];
+        completeMs = new double[capacity];
+        completed = new TaskCompletionSource[capacity];
+    }
+
+    /// <summary>Runs completed so far.</summary>
+    public int CompletedCount => Volatile.Read(ref completedCount);
+
+    /// <summary>The flow id that carries a ticket.</summary>
+    public static string FlowId(int ticket) => Prefix + ticket.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Marks the ticket as being submitted now; the task completes when its run completed.</summary>
+    public Task Begin(int ticket)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        completed[ticket] = done;
+        Volatile.Write(ref submittedAt[ticket], Stopwatch.GetTimestamp());
+        return done.Task;
+    }
+
+    /// <summary>The submit call of the ticket returned.</summary>
+    public void Submitted(int ticket) => submitMs[ticket] = Since(submittedAt[ticket]);
+
+    /// <summary>The agent received the run carrying <paramref name="flowId"/>; returns its ticket.</summary>
+    public int Assigned(string flowId)
+    {
+        var ticket = TicketOf(flowId);
+        assignMs[ticket] = Since(Volatile.Read(ref submittedAt[ticket]));
+        return ticket;
+    }
+
+    /// <summary>The agent's start acknowledgement returned after <paramref name="startMilliseconds"/>.</summary>
+    public void Started(int ticket, double startMilliseconds) => startMs[ticket] = startMilliseconds;
+
+    /// <summary>The agent's completion report returned after <paramref name="completeMilliseconds"/>.</summary>
+    public void Completed(int ticket, double completeMilliseconds)
+    {
+        completeMs[ticket] = completeMilliseconds;
+        Interlocked.Increment(ref completedCount);
+        completed[ticket].TrySetResult();
+    }
+
+    /// <summary>Submit → agent received, in ms, for tickets [from, from + count).</summary>
+    public double[] AssignLatencies(int from, int count) => assignMs[from..(from + count)];
+
+    /// <summary>Duration of the submit calls.</summary>
+    public double[] SubmitLatencies(int from, int count) => submitMs[from..(from + count)];
+
+    /// <summary>Duration of the start calls.</summary>
+    public double[] StartLatencies(int from, int count) => startMs[from..(from + count)];
+
+    /// <summary>Duration of the complete calls.</summary>
+    public double[] CompleteLatencies(int from, int count) => completeMs[from..(from + count)];
+
+    /// <summary>Milliseconds since a <see cref="Stopwatch"/> timestamp.</summary>
+    public static double Since(long timestamp) => Stopwatch.GetElapsedTime(timestamp).TotalMilliseconds;
+
+    private static int TicketOf(string flowId) =>
+        flowId.StartsWith(Prefix, StringComparison.Ordinal)
+            ? int.Parse(flowId.AsSpan(Prefix.Length), CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"Flow id '{flowId}' was not submitted by the benchmark.");
+}

@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text;
+
+namespace MachineGrid.Bench.Lifecycle;
+
+/// <summary>
+/// Watches the process while a phase runs: the runtime's storage meters (commits, writes per commit, commit latency),
+/// optionally grain calls per grain type, CPU time, garbage collections and peak RSS.
+/// </summary>
+public sealed class RuntimeProbe : IDisposable
+{
+    private readonly MeterListener listener = new();
+    private readonly ConcurrentDictionary<string, long> calls = new();
+    private long commits;
+    private long writes;
+    private long commitMicros;
+    private long maxCommitMicros;
+    private bool recording;
+    private TimeSpan cpuAtStart;
+    private long startedAt;
+    private int[] gcAtStart = [];
+    private long allocatedAtStart;
+    private TimeSpan pausedAtStart;
+    private (long Written, long Writes, long Read) ioAtStart;
+
+    /// <summary>Listens to the runtime's meter; grain calls only when <paramref name="countCalls"/>.</summary>
+    public RuntimeProbe(bool countCalls)
+    {
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name != Runtime.Diagnostics.RuntimeMetrics.MeterName)
+            {
+                return;
+            }
+            if (instrument.Name is "machinegrid.storage.batch.size" or "machinegrid.storage.commit.latency"
+                || (countCalls && instrument.Name == "machinegrid.calls"))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((instrument, value, _, _) =>
+        {
+            if (recording)
+            {
+                Interlocked.Increment(ref commits);
+                Interlocked.Add(ref writes, value);
+            }
+        });
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+        {
+            if (recording)
+            {
+                var micros = (long)(value * 1000);
+                Interlocked.Add(ref commitMicros, micros);
+                long seen;
+                while (micros > (seen = Volatile.Read(ref maxCommitMicros)) && Interlocked.CompareExchange(ref maxCommitMicros, micros, seen) != seen)
+                {
+                }
+            }
+        });
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            if (!recording)
+            {
+                return;
+            }
+            var type = "?";
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "grain.type")
+                {
+                    type = tag.Value?.ToString() ?? "?";
+                }
+            }
+            calls.AddOrUpdate(type, value, (_, total) => total + value);
+        });
+        listener.Start();
+    }
+
+    /// <summary>Peak resident set size of the process so far, in MiB.</summary>
+    public static double PeakRssMb()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.PeakWorkingSet64 / 1024.0 / 1024.0;
+    }
+
+    /// <summary>Starts counting.</summary>
+    public void Start()
+    {
+        using var process = Process.GetCurrentProcess();
+        cpuAtStart = process.TotalProcessorTime;
+        gcAtStart = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        allocatedAtStart = GC.GetTotalAllocatedBytes();
+        pausedAtStart = GC.GetTotalPauseDuration();
+        ioAtStart = ProcessIo();
+        startedAt = Stopwatch.GetTimestamp();
+        recording = true;
+    }
+
+    /// <summary>Stops counting and describes what was seen, per lifecycle where that helps.</summary>
+    public string Stop(int lifecycles)
+    {
+        recording = false;
+        var wall = Stopwatch.GetElapsedTime(startedAt);
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime - cpuAtStart;
+        var allocated = GC.GetTotalAllocatedBytes() - allocatedAtStart;
+        var text = new StringBuilder();
+        var perRun = Math.Max(lifecycles, 1);
+        text.AppendLine($"  cpu        {cpu.TotalSeconds:F1} s over {wall.TotalSeconds:F1} s wall = {cpu / wall / Environment.ProcessorCount * 100:F0}% of {Environment.ProcessorCount} cores; {cpu.TotalMicroseconds / perRun:F0} µs CPU per lifecycle");
+        text.AppendLine($"  gc         gen0 {GC.CollectionCount(0) - gcAtStart[0]}, gen1 {GC.CollectionCount(1) - gcAtStart[1]}, gen2 {GC.CollectionCount(2) - gcAtStart[2]}; {allocated / perRun / 1024.0:F1} KiB allocated per lifecycle; paused {(GC.GetTotalPauseDuration() - pausedAtStart).TotalMilliseconds:F0} ms ({(GC.GetTotalPauseDuration() - pausedAtStart) / wall * 100:F1}% of wall); heap {GC.GetTotalMemory(false) / 1024 / 1024} MiB; server GC {System.Runtime.GCSettings.IsServerGC}");
+        if (commits > 0)
+        {
+            text.AppendLine($"  storage    {commits:N0} commits ({commits / wall.TotalSeconds:N0}/s), {writes:N0} writes ({(double)writes / perRun:F1} per lifecycle, {(double)writes / commits:F1} per commit), " +
+                $"commit {commitMicros / 1000.0 / commits:F2} ms mean / {maxCommitMicros / 1000.0:F1} ms max, writer busy {commitMicros / 1000.0 / wall.TotalMilliseconds * 100:F0}% of wall time");
+        }
+        var io = ProcessIo();
+        if (io.Written > 0)
+        {
+            var written = io.Written - ioAtStart.Written;
+            text.AppendLine($"  disk       {written / 1024.0 / 1024.0 / wall.TotalSeconds:F1} MiB/s written to storage, {written / 1024.0 / perRun:F1} KiB per lifecycle; " +
+                $"{io.Writes - ioAtStart.Writes:N0} write calls ({(double)(io.Writes - ioAtStart.Writes) / perRun:F1} per lifecycle); {(io.Read - ioAtStart.Read) / 1024.0 / perRun:F1} KiB read per lifecycle");
+        }
+        if (!calls.IsEmpty)
+        {
+            var total = calls.Values.Sum();
+            text.AppendLine($"  calls      {total:N0} grain calls, {(double)total / perRun:F1} per lifecycle: " +
+                string.Join(", ", calls.OrderByDescending(c => c.Value).Select(c => $"{c.Key} {(double)c.Value / perRun:F1}")));
+        }
+        return text.ToString().TrimEnd();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => listener.Dispose();
+
+    /// <summary>Bytes this process had written to storage, write calls, and bytes read through read calls (Linux <c>/proc/self/io</c>); zeros elsewhere.</summary>
+    private static (long Written, long Writes, long Read) ProcessIo()
+    {
+        try
+        {
+            var fields = File.ReadAllLines("/proc/self/io").Select(l => l.Split(':', 2)).ToDictionary(p => p[0], p => long.Parse(p[1].Trim(), System.Globalization.CultureInfo.InvariantCulture));
+            return (fields["write_bytes"], fields["syscw"], fields["rchar"]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or KeyNotFoundException or FormatException)
+        {
+            return (0, 0, 0);
+        }
+    }
+}

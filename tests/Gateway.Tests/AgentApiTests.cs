@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using MachineGrid.TestSupport;
+using Xunit;
+
+namespace MachineGrid.Gateway.Tests;
+
+public sealed class AgentApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
+{
+    private Grid Grid => fixture.Grid;
+
+    [Fact]
+    public async Task A_heartbeat_answers_with_the_machine()
+    {
+        var machine = await Grid.MachineAsync();
+
+        var answered = await Grid.HeartbeatAsync(machine, "svc-robot");
+
+        Assert.Equal(machine.Id, answered.Id);
+        Assert.Equal("Online", answered.Text("status"));
+        Assert.Equal("svc-robot", answered.Json.GetProperty("sessions")[0].GetProperty("user").GetString());
+    }
+
+    [Fact]
+    public async Task A_heartbeat_can_put_the_machine_in_maintenance()
+    {
+        var machine = await Grid.MachineAsync();
+
+        var answered = (await machine.Agent.PostAsync("api/v1/agent/heartbeat", new
+        {
+            agentInstanceId = machine.AgentInstanceId,
+            fingerprint = machine.Fingerprint,
+            sessions = Array.Empty<object>(),
+            status = "Maintenance",
+        })).Is(HttpStatusCode.OK);
+
+        Assert.Equal("Maintenance", answered.Text("status"));
+        Assert.Equal("Maintenance", (await Grid.Admin.GetAsync($"api/v1/machines/{machine.Id}")).Is(HttpStatusCode.OK).Text("status"));
+    }
+
+    [Fact]
+    public async Task A_heartbeat_with_another_fingerprint_is_an_identity_conflict()
+    {
+        var machine = await Grid.MachineAsync();
+
+        var refused = await machine.Agent.PostAsync("api/v1/agent/heartbeat", new { agentInstanceId = "cloned", fingerprint = "someone else", sessions = Array.Empty<object>() });
+
+        refused.IsProblem(HttpStatusCode.Conflict, "MachineIdentityConflict");
+        Assert.Equal("Offline", (await Grid.Admin.GetAsync($"api/v1/machines/{machine.Id}")).Is(HttpStatusCode.OK).Text("status"));
+    }
+
+    [Fact]
+    public async Task With_nothing_to_do_the_long_poll_answers_no_content_after_the_wait()
+    {
+        var online = await Grid.OnlineGroupAsync();
+        var clock = Stopwatch.StartNew();
+
+        var answered = await online.Machines[0].Agent.GetAsync("api/v1/agent/assignments?waitSeconds=1");
+
+        answered.Is(HttpStatusCode.NoContent);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_waiting_long_poll_wakes_with_the_assignment_and_its_secret()
+    {
+        var secret = "pw-" + Guid.NewGuid().ToString("N");
+        var online = await Grid.OnlineGroupAsync(secret: secret);
+        var machine = online.Machines[0];
+        var clock = Stopwatch.StartNew();
+
+        var polling = machine.Agent.GetAsync("api/v1/agent/assignments?waitSeconds=30");
+        await Task.Delay(300);
+        var runId = (await Grid.SubmitAsync(online.ConnectionId, inputs: new { customer = "Contoso", lines = new[] { 1, 2 } })).Id;
+        var assignment = (await polling).Is(HttpStatusCode.OK);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"The long poll answered after {clock.Elapsed}.");
+        assignment.Json.HasProperties("runId", "flowId", "inputs", "runMode", "credential", "runDeadline");
+        Assert.Equal(runId, assignment.Text("runId"));
+        Assert.Equal("invoice-flow", assignment.Text("flowId"));
+        Assert.Equal("Contoso", assignment.Json.GetProperty("inputs").GetProperty("customer").GetString());
+        Assert.Equal("Unattended", assignment.Text("runMode"));
+        Assert.Equal(online.Username, assignment.Json.GetProperty("credential").GetProperty("username").GetString());
+        Assert.Equal(secret, assignment.Json.GetProperty("credential").GetProperty("secret").GetString());
+        Assert.True(assignment.Json.GetProperty("runDeadline").GetDateTimeOffset() > DateTimeOffset.UtcNow);
+    }
+
+    [Fact]
+    public async Task A_failed_flow_ends_the_run_failed_with_its_error()
+    {
+        var online = await Grid.OnlineGroupAsync();
+        var machine = online.Machines[0];
+        var runId = (await Grid.SubmitAsync(online.ConnectionId)).Id;
+        await Grid.TakeAsync(machine);
+
+        (await machine.Agent.PostAsync($"api/v1/agent/runs/{runId}/start")).Is(HttpStatusCode.NoContent);
+        (await machine.Agent.PostAsync($"api/v1/agent/runs/{runId}/complete", new { status = "Failed", error = "The invoice screen did not open." })).Is(HttpStatusCode.NoContent);
+        var run = (await Grid.Admin.GetAsync($"api/v1/runs/{runId}")).Is(HttpStatusCode.OK);
+
+        Assert.Equal("Failed", run.Text("status"));
+        Assert.Equal("FlowFailed", run.Text("statusReason"));
+        Assert.Equal("The invoice screen did not open.", run.Text("error"));
+    }
+
+    [Fact]
+    public async Task A_machine_cannot_start_or_complete_a_run_it_was_not_given()
+    {
+        var online = await Grid.OnlineGroupAsync(machines: 2);
+        var runId = (await Grid.SubmitAsync(online.ConnectionId)).Id;
+        await Eventually.True(async () => (await Grid.Admin.GetAsync($"api/v1/runs/{runId}")).Text("status") == "Assigned", "the run is assigned");
+        var holder = (await Grid.Admin.GetAsync($"api/v1/runs/{runId}")).Text("machineId");
+        var other = online.Machines.Single(m => m.Id != holder);
+
+        var start = await other.Agent.PostAsync($"api/v1/agent/runs/{runId}/start");
+        var complete = await other.Agent.PostAsync($"api/v1/agent/runs/{runId}/complete", new { status = "Succeeded" });
+        var unknown = await other.Agent.PostAsync("api/v1/agent/runs/r-unknown/start");
+
+        start.IsProblem(HttpStatusCode.Conflict, "InvalidState");
+        complete.IsProblem(HttpStatusCode.Conflict, "InvalidState");
+        unknown.IsProblem(HttpStatusCode.Conflict, "InvalidState");
+        Assert.Equal("Assigned", (await Grid.Admin.GetAsync($"api/v1/runs/{runId}")).Text("status"));
+    }
+
+    [Fact]
+    public async Task A_credential_failure_is_recorded_and_takes_the_machine_out_of_the_running()
+    {
+        var online = await Grid.OnlineGroupAsync();
+        var machine = online.Machines[0];
+
+        (await machine.Agent.PostAsync($"api/v1/agent/credentials/{online.CredentialId}/failure", new { reason = "Password expired" })).Is(HttpStatusCode.NoContent);
+        var runId = (await Grid.SubmitAsync(online.ConnectionId)).Id;
+        var credential = (await Grid.Admin.GetAsync($"api/v1/credentials/{online.CredentialId}")).Is(HttpStatusCode.OK);
+        var queue = (await Grid.Admin.GetAsync($"api/v1/groups/{online.GroupId}/queue")).Is(HttpStatusCode.OK);
+        var poll = await machine.Agent.GetAsync("api/v1/agent/assignments?waitSeconds=0");
+
+        var failure = Assert.Single(credential.Json.GetProperty("failures").EnumerateArray());
+        Assert.Equal(machine.Id, failure.GetProperty("machineId").GetString());
+        Assert.Equal("Password expired", failure.GetProperty("reason").GetString());
+        var waiting = Assert.Single(queue.Items);
+        Assert.Equal(runId, waiting.GetProperty("runId").GetString());
+        Assert.Contains("failed", waiting.GetProperty("waitReason").GetString(), StringComparison.OrdinalIgnoreCase);
+        poll.Is(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
+    public async Task A_failure_of_a_credential_that_does_not_exist_is_not_found_and_not_recorded()
+    {
+        var online = await Grid.OnlineGroupAsync();
+        var machine = online.Machines[0];
+
+        var refused = await machine.Agent.PostAsync("api/v1/agent/credentials/cred-never-made/failure", new { reason = "Password expired" });
+        var members = (await Grid.Admin.GetAsync($"api/v1/groups/{online.GroupId}/machines")).Is(HttpStatusCode.OK);
+
+        refused.IsProblem(HttpStatusCode.NotFound, "NotFound");
+        Assert.Empty(Assert.Single(members.Items).GetProperty("failedCredentials").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("61")]
+    [InlineData("soon")]
+    [InlineData("99999999999")]
+    public async Task A_wait_outside_0_to_60_seconds_is_refused(string wait)
+    {
+        var machine = await Grid.MachineAsync();
+
+        var refused = await machine.Agent.GetAsync($"api/v1/agent/assignments?waitSeconds={wait}");
+
+        refused.IsProblem(HttpStatusCode.BadRequest, "Validation");
+    }
+
+    [Fact]
+    public async Task Completing_with_an_unknown_status_is_refused()
+    {
+        var online = await Grid.OnlineGroupAsync();
+        var machine = online.Machines[0];
+        var runId = (await Grid.SubmitAsync(online.ConnectionId)).Id;
+        await Grid.TakeAsync(machine);
+        (await machine.Agent.PostAsync($"api/v1/agent/runs/{runId}/start")).Is(HttpStatusCode.NoContent);
+
+        var refused = await machine.Agent.SendRawAsync(HttpMethod.Post, $"api/v1/agent/runs/{runId}/complete", """{"status":"Exploded"}""");
+        var numeric = await machine.Agent.SendRawAsync(HttpMethod.Post, $"api/v1/agent/runs/{runId}/complete", """{"status":7}""");
+
+        refused.IsProblem(HttpStatusCode.BadRequest, "Validation");
+        numeric.IsProblem(HttpStatusCode.BadRequest, "Validation");
+        var run = (await Grid.Admin.GetAsync($"api/v1/runs/{runId}")).Is(HttpStatusCode.OK).Json;
+        Assert.Equal("Running", run.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, run.GetProperty("endedAt").ValueKind);
+    }
+}
