@@ -27,7 +27,7 @@ public sealed class ListingTests
         Assert.Equal((2, 2, 1), (row.MachineCount, row.RunningCount, row.QueuedCount));
         Assert.Equal(ResourceAccess.User, row.Access);
         Assert.Equal(grid.Owner.Ref, row.Owner);
-        Assert.Equal([hidden, shared], (await directory.ListGroups(Actors.Admin, null, 50)).Items.Select(g => g.Id).Order());
+        Assert.Equal(new[] { hidden, shared }.Order(), (await directory.ListGroups(Actors.Admin, null, 50)).Items.Select(g => g.Id).Order());
         await grid.Group(shared).Unshare(grid.Owner, user.Id);
         Assert.Empty((await directory.ListGroups(user, null, 50)).Items);
         Assert.Equal(2, machines.Length);
