@@ -43,6 +43,9 @@ public sealed class HttpSystem : IAsyncDisposable
             ["MachineGrid:BootstrapAdminKey"] = adminKey,
             ["MachineGrid:Limits:PasswordIterations"] = "1000",
             ["Urls"] = "http://127.0.0.1:0",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);

@@ -14,6 +14,7 @@ public static class GridServiceCollectionExtensions
     public static IServiceCollection AddMachineGridGrains(this IServiceCollection services, RuntimeOptions runtime, string keysDirectory, Action<GridOptions>? configure = null)
     {
         runtime.AddGrainAssembly(typeof(GridServiceCollectionExtensions).Assembly);
+        runtime.JsonResolvers.Add(GrainStateJsonContext.Default);
         services.AddOptions<GridOptions>().Configure(o => configure?.Invoke(o));
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<DirectoryIndex>();

@@ -19,6 +19,12 @@ internal sealed class ReminderService(SiloRuntime runtime, IReminderTable table,
     private ITimer? timer;
     private bool stopped;
 
+    /// <summary>
+    /// Entries of <see cref="due"/> whose reminder was unregistered or replaced. They leave the queue lazily, when they come
+    /// due; a run's timeout is unregistered hours before it would, so the queue is compacted once most of it is stale.
+    /// </summary>
+    private int stale;
+
     /// <summary>Loads every stored reminder and starts the clock. Returns how many were loaded.</summary>
     public async Task<int> StartAsync(CancellationToken cancellationToken)
     {
@@ -64,7 +70,7 @@ internal sealed class ReminderService(SiloRuntime runtime, IReminderTable table,
         {
             if (scheduled.Remove((grain, name), out var old))
             {
-                old.Removed = true;
+                MarkRemoved(old);
             }
         }
     }
@@ -76,12 +82,27 @@ internal sealed class ReminderService(SiloRuntime runtime, IReminderTable table,
     {
         if (scheduled.Remove((entry.GrainId, entry.Name), out var old))
         {
-            old.Removed = true;
+            MarkRemoved(old);
         }
         var now = time.GetUtcNow();
         var reminder = new Scheduled(entry, entry.StartAt > now ? entry.StartAt : now);
         scheduled[(entry.GrainId, entry.Name)] = reminder;
         due.Enqueue(reminder, reminder.NextDue);
+    }
+
+    /// <summary>Marks a reminder gone and compacts the queue when most of it is. Caller holds the lock.</summary>
+    private void MarkRemoved(Scheduled reminder)
+    {
+        reminder.Removed = true;
+        // May count one being delivered (not queued); compaction recounts exactly.
+        stale++;
+        if (stale > 1024 && stale > due.Count / 2)
+        {
+            var live = due.UnorderedItems.Where(item => !item.Element.Removed).ToList();
+            due.Clear();
+            due.EnqueueRange(live);
+            stale = 0;
+        }
     }
 
     /// <summary>Sets the clock timer for the earliest reminder. Caller holds the lock.</summary>
@@ -90,6 +111,7 @@ internal sealed class ReminderService(SiloRuntime runtime, IReminderTable table,
         while (due.TryPeek(out var first, out _) && first.Removed)
         {
             due.Dequeue();
+            stale = Math.Max(0, stale - 1);
         }
         if (stopped || timer is null || !due.TryPeek(out _, out var at))
         {
@@ -111,6 +133,10 @@ internal sealed class ReminderService(SiloRuntime runtime, IReminderTable table,
                 if (!first.Removed)
                 {
                     ready.Add(first);
+                }
+                else
+                {
+                    stale = Math.Max(0, stale - 1);
                 }
             }
             Arm();
