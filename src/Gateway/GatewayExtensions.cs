@@ -16,7 +16,8 @@ public static class GatewayExtensions
     {
         services.Configure<JsonOptions>(o =>
         {
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+            // Exact, case-sensitive names only (API.md's spellings); written as names.
+            o.SerializerOptions.Converters.Add(new StrictEnumConverter());
             o.SerializerOptions.RespectNullableAnnotations = true;
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
         });
@@ -52,7 +53,7 @@ public static class GatewayExtensions
             };
         });
         services.AddExceptionHandler<GridExceptionHandler>();
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddSchemaTransformer(StrictEnumConverter.DescribeEnumSchema));
         services.AddHostedService<BootstrapAdmin>();
         return services;
     }

@@ -19,6 +19,18 @@ public static class ListQuery
         return limit ?? DefaultLimit;
     }
 
+    /// <summary>A filter on an enum value, given by its exact name (case-sensitive) as with JSON bodies; absent or empty means no filter.</summary>
+    public static TEnum? EnumFilter<TEnum>(string name, string? text) where TEnum : struct, Enum
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+        return StrictEnumConverter<TEnum>.TryParse(text, out var value)
+            ? value
+            : throw new DomainException(DomainErrorCode.Validation, $"{name}: {StrictEnumConverter<TEnum>.Refusal(text)}");
+    }
+
     /// <summary>The cursor asked for, checked: at most 512 characters, no control characters.</summary>
     public static string? Cursor(string? cursor)
     {

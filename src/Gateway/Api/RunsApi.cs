@@ -1,4 +1,7 @@
 using System.Security.Claims;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace MachineGrid.Gateway;
 
@@ -10,7 +13,14 @@ public static class RunsApi
     {
         var runs = api.MapGroup("/runs");
         runs.MapPost("/", Submit);
-        runs.MapGet("/", List);
+        runs.MapGet("/", List).AddOpenApiOperationTransformer((operation, context, cancellationToken) =>
+        {
+            if (operation.Parameters?.FirstOrDefault(p => p.Name == "status")?.Schema is OpenApiSchema status)
+            {
+                status.Enum = [.. StrictEnumConverter.AcceptedNames(typeof(RunStatus)).Select(name => (JsonNode)JsonValue.Create(name))];
+            }
+            return Task.CompletedTask;
+        });
         runs.MapGet("/{id}", Get);
         runs.MapPost("/{id}/cancel", Cancel);
         runs.MapPatch("/{id}", SetPriority);
@@ -31,9 +41,11 @@ public static class RunsApi
         return TypedResults.Accepted($"/api/v1/runs/{id}", RunResponse.From(view));
     }
 
-    private static async Task<Ok<Page<RunResponse>>> List(ClaimsPrincipal user, IGrainFactory grains, string? groupId, string? machineId, RunStatus? status, int? limit, string? cursor)
+    // status is taken as text so only an exact name is accepted: enum query binding would also take " Queued", "1" and "Assigned,Running".
+    private static async Task<Ok<Page<RunResponse>>> List(ClaimsPrincipal user, IGrainFactory grains, string? groupId, string? machineId, string? status, int? limit, string? cursor)
     {
-        var page = await grains.GetGrain<IDirectoryGrain>("environment").ListRuns(user.Actor(), new RunFilter(groupId, machineId, status), ListQuery.Cursor(cursor), ListQuery.Limit(limit));
+        var filter = new RunFilter(groupId, machineId, ListQuery.EnumFilter<RunStatus>("status", status));
+        var page = await grains.GetGrain<IDirectoryGrain>("environment").ListRuns(user.Actor(), filter, ListQuery.Cursor(cursor), ListQuery.Limit(limit));
         return TypedResults.Ok(new Page<RunResponse>([.. page.Items.Select(RunResponse.From)], page.Next));
     }
 

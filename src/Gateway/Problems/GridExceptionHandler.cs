@@ -16,7 +16,7 @@ public sealed class GridExceptionHandler(IProblemDetailsService problems) : IExc
         {
             DomainException domain => (ProblemCodes.StatusOf(domain.Code), domain.Code.ToString(), domain.Message),
             BadHttpRequestException bad => (bad.StatusCode, "Validation", Describe(bad)),
-            JsonException json => (StatusCodes.Status400BadRequest, "Validation", $"The request body is not valid JSON for this endpoint: {json.Message}"),
+            JsonException json => (StatusCodes.Status400BadRequest, "Validation", Describe(json)),
             TimeoutException => (StatusCodes.Status503ServiceUnavailable, "Timeout", "The grid did not answer in time; the outcome is unknown, retry with the same ids."),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Cancelled", "The client went away."),
             _ => (0, "", ""),
@@ -42,6 +42,12 @@ public sealed class GridExceptionHandler(IProblemDetailsService problems) : IExc
 
     private static string Describe(BadHttpRequestException bad) =>
         bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large."
-        : bad.InnerException is JsonException json ? $"The request body is not valid JSON for this endpoint: {json.Message}"
+        : bad.InnerException is JsonException json ? Describe(json)
         : bad.Message;
+
+    /// <summary>The reader's message, which names the JSON path; a refused enum value gets the path of its field in front.</summary>
+    private static string Describe(JsonException json) =>
+        json is StrictEnumException && json.Path is { } path
+            ? $"The request body is not valid JSON for this endpoint: {path}: {json.Message}"
+            : $"The request body is not valid JSON for this endpoint: {json.Message}";
 }
