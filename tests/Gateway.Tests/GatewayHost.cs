@@ -13,14 +13,17 @@ namespace MachineGrid.Gateway.Tests;
 /// <summary>
 /// The whole system as <c>dotnet run --project src/Silo</c> starts it (silo, grains, gateway on Kestrel), on a free
 /// loopback port with SQLite in a temporary folder and a known bootstrap admin key. Logs are captured for inspection.
+/// A temporary folder the host made itself is deleted when it is disposed; a folder passed in is left for the caller.
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private readonly bool ownsDataDirectory;
 
-    private GatewayHost(WebApplication app, string dataDirectory, Uri address, string adminKey, CapturedLogs logs)
+    private GatewayHost(WebApplication app, string dataDirectory, bool ownsDataDirectory, Uri address, string adminKey, CapturedLogs logs)
     {
         this.app = app;
+        this.ownsDataDirectory = ownsDataDirectory;
         DataDirectory = dataDirectory;
         Address = address;
         AdminKey = adminKey;
@@ -42,9 +45,10 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>The host's services.</summary>
     public IServiceProvider Services => app.Services;
 
-    /// <summary>Starts a host; pass a data directory to restart on an existing store.</summary>
+    /// <summary>Starts a host; pass a data directory to restart on an existing store (the caller then deletes it).</summary>
     public static async Task<GatewayHost> StartAsync(string? dataDirectory = null, IDictionary<string, string?>? settings = null)
     {
+        var ownsDataDirectory = dataDirectory is null;
         dataDirectory ??= Path.Combine(Path.GetTempPath(), $"machinegrid-gateway-{Guid.NewGuid():N}");
         var adminKey = "mgk_test_admin_" + Guid.NewGuid().ToString("N");
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Testing" });
@@ -67,7 +71,7 @@ public sealed class GatewayHost : IAsyncDisposable
         app.MapMachineGridGateway();
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
-        return new GatewayHost(app, dataDirectory, address, adminKey, logs);
+        return new GatewayHost(app, dataDirectory, ownsDataDirectory, address, adminKey, logs);
     }
 
     /// <summary>An HTTP client for the gateway, with a bearer key when given.</summary>
@@ -81,10 +85,40 @@ public sealed class GatewayHost : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Stops the host gracefully.</summary>
+    /// <summary>Stops the host gracefully and deletes the data folder it made.</summary>
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync();
-        await app.DisposeAsync();
+        try
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+        finally
+        {
+            if (ownsDataDirectory)
+            {
+                await DeleteAsync(DataDirectory);
+            }
+        }
+    }
+
+    private static async Task DeleteAsync(string directory)
+    {
+        for (var attempt = 1; Directory.Exists(directory); attempt++)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException && attempt < 5)
+            {
+                // A file still held open for a moment after shutdown.
+                await Task.Delay(100 * attempt);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return; // Only a temporary folder left behind.
+            }
+        }
     }
 }

@@ -38,14 +38,7 @@ public sealed class LiveGateway : IAsyncLifetime
     {
         disposables.ForEach(d => d.Dispose());
         Http.Dispose();
-        await host.DisposeAsync();
-        try
-        {
-            Directory.Delete(host.DataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        await host.DisposeAsync(); // Deletes its data folder.
     }
 
     /// <summary>Creates a principal with the roles and returns a client with its key.</summary>

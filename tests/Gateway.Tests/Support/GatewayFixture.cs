@@ -25,16 +25,5 @@ public class GatewayFixture : IAsyncLifetime
     }
 
     /// <inheritdoc />
-    public async Task DisposeAsync()
-    {
-        await Host.DisposeAsync();
-        try
-        {
-            Directory.Delete(Host.DataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Only a temporary folder left behind.
-        }
-    }
+    public async Task DisposeAsync() => await Host.DisposeAsync();
 }
