@@ -120,6 +120,39 @@ public sealed class ListingTests
         Assert.Empty((await directory.ListRuns(stranger, new RunFilter(), null, 10)).Items);
     }
 
+    [Fact]
+    public async Task Assigned_and_running_runs_are_told_apart_when_listed_by_status()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var group = await grid.CreateGroupAsync();
+        var machines = await grid.AddMachinesAsync(group, 2);
+        var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
+        var runs = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            runs.Add(await grid.SubmitAsync(connection));
+            grid.Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+        await Eventually.True(async () => (await grid.RunGrain(runs[1]).Get(grid.Owner)).Status == RunStatus.Assigned, "two runs were assigned");
+        var started = (await grid.RunGrain(runs[0]).Get(grid.Owner)).MachineId!;
+        await grid.Machine(started).TakeAssignments();
+        await grid.Machine(started).StartRun(runs[0]);
+        var directory = grid.Grains.GetGrain<IDirectoryGrain>("environment");
+
+        var running = await directory.ListRuns(grid.Owner, new RunFilter(GroupId: group, Status: RunStatus.Running), null, 10);
+        var assigned = await directory.ListRuns(grid.Owner, new RunFilter(Status: RunStatus.Assigned), null, 10);
+        var onMachine = await directory.ListRuns(grid.Owner, new RunFilter(MachineId: started, Status: RunStatus.Assigned), null, 10);
+        var firstPage = await directory.ListRuns(Actors.Admin, new RunFilter(Status: RunStatus.Running), null, 1);
+
+        Assert.Equal([runs[0]], running.Items.Select(r => r.Id));
+        Assert.Equal([runs[1]], assigned.Items.Select(r => r.Id));
+        Assert.Empty(onMachine.Items);
+        Assert.Equal([runs[0]], firstPage.Items.Select(r => r.Id));
+        Assert.Null(firstPage.Next);
+        Assert.Equal([runs[2]], (await directory.ListRuns(grid.Owner, new RunFilter(GroupId: group, Status: RunStatus.Queued), null, 10)).Items.Select(r => r.Id));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(201)]

@@ -104,6 +104,35 @@ public sealed class RunLifecycleTests
     }
 
     [Fact]
+    public async Task The_queue_keeps_its_order_across_a_host_restart()
+    {
+        var data = GridSilo.NewDataDirectory();
+        var clock = new Runtime.Testing.ManualTimeProvider();
+        var owner = Actors.Owner();
+        string group, connection;
+        var runs = new List<string>();
+        await using (var silo = await GridSilo.StartAsync(data, clock))
+        {
+            var grid = new Grid(silo, owner);
+            group = await grid.CreateGroupAsync();
+            connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
+            for (var i = 0; i < 3; i++)
+            {
+                runs.Add(await grid.SubmitAsync(connection));
+            }
+            await grid.RunGrain(runs[2]).MoveToTop(owner);
+        }
+
+        await using var restarted = await GridSilo.StartAsync(data, clock);
+        var after = new Grid(restarted, owner);
+        runs.Add(await after.SubmitAsync(connection));
+        var moved = await after.SubmitAsync(connection);
+        await after.RunGrain(moved).MoveToTop(owner);
+
+        Assert.Equal([moved, runs[2], runs[0], runs[1], runs[3]], (await after.Group(group).GetQueue(owner)).Select(q => q.RunId));
+    }
+
+    [Fact]
     public async Task A_machine_lost_mid_run_fails_the_run_with_MachineLost()
     {
         var grid = await Grid.StartAsync();

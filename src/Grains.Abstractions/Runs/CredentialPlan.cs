@@ -12,4 +12,11 @@ public sealed record CredentialPlan(string SourceId, CredentialOption? Default, 
     /// <summary>The credentials usable on a machine.</summary>
     public IReadOnlyList<CredentialOption> For(string machineId) =>
         PerMachine.TryGetValue(machineId, out var mapped) ? mapped : Default is null ? [] : [Default];
+
+    /// <summary>Whether <paramref name="other"/> offers exactly the same credentials on the same machines.</summary>
+    public bool SameAs(CredentialPlan other) =>
+        SourceId == other.SourceId
+        && Default == other.Default
+        && PerMachine.Count == other.PerMachine.Count
+        && PerMachine.All(pair => other.PerMachine.TryGetValue(pair.Key, out var options) && options.SequenceEqual(pair.Value));
 }

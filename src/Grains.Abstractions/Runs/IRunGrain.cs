@@ -3,7 +3,7 @@ using MachineGrid.Runtime;
 namespace MachineGrid.Grains;
 
 /// <summary>One run of a desktop flow (key: run id).</summary>
-public interface IRunGrain : IGrainWithStringKey, IRemindable
+public interface IRunGrain : IGrainWithStringKey
 {
     /// <summary>Submits the run. Submitting again with the same id returns the existing run unchanged.</summary>
     Task<RunView> Submit(Actor actor, SubmitRun request);

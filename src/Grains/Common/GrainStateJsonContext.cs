@@ -10,6 +10,7 @@ namespace MachineGrid.Grains;
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(GroupState))]
+[JsonSerializable(typeof(GroupRunRow))]
 [JsonSerializable(typeof(RunState))]
 [JsonSerializable(typeof(MachineState))]
 internal sealed partial class GrainStateJsonContext : JsonSerializerContext;

@@ -19,8 +19,10 @@ public static class GridServiceCollectionExtensions
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<DirectoryIndex>();
         services.AddSingleton<RunIndex>();
+        services.AddSingleton<GroupRunRows>();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<AssignmentSignals>();
+        services.AddSingleton<GridEvents>();
         services.AddDataProtection()
             .SetApplicationName("MachineGrid")
             .PersistKeysToFileSystem(new DirectoryInfo(keysDirectory));

@@ -1,6 +1,11 @@
+using System.Text.Json.Serialization;
+
 namespace MachineGrid.Grains;
 
-/// <summary>Persistent state of a machine group: details, access, password hash, members and runs not yet ended.</summary>
+/// <summary>
+/// Persistent details of a machine group: name, access, password hash, members and credential plans. They change
+/// rarely; the runs, which change on every lifecycle, are kept apart as one row each (<see cref="GroupRunRows"/>) so each write stays small.
+/// </summary>
 public sealed class GroupState
 {
     /// <summary>Whether the group exists (solo queues exist once a machine attaches).</summary>
@@ -24,20 +29,8 @@ public sealed class GroupState
     /// <summary>Member machines by id.</summary>
     public Dictionary<string, MemberState> Members { get; set; } = [];
 
-    /// <summary>Queued runs by id.</summary>
-    public Dictionary<string, QueuedEntry> Queued { get; set; } = [];
-
-    /// <summary>Runs assigned to a member and not ended, by id.</summary>
-    public Dictionary<string, AssignedEntry> Assigned { get; set; } = [];
-
     /// <summary>The latest credential plan of each credential or mapping that queued runs use, by source id.</summary>
     public Dictionary<string, CredentialPlan> Plans { get; set; } = [];
-
-    /// <summary>Next enqueue order number (grows).</summary>
-    public long NextOrder { get; set; }
-
-    /// <summary>Next order number for runs put at the head (shrinks, below zero).</summary>
-    public long NextHeadOrder { get; set; } = -1;
 }
 
 /// <summary>A member machine: what it reported, and the runs this group placed on it.</summary>
@@ -46,7 +39,8 @@ public sealed class MemberState
     /// <summary>The machine's last reported availability.</summary>
     public required MachineAvailability Machine { get; set; }
 
-    /// <summary>Usernames of the runs placed on it, by run id.</summary>
+    /// <summary>Usernames of the runs placed on it, by run id; rebuilt from the assigned runs on activation, not stored.</summary>
+    [JsonIgnore]
     public Dictionary<string, string> BusyUsers { get; set; } = [];
 }
 
@@ -83,6 +77,9 @@ public sealed class AssignedEntry
 
     /// <summary>Whether the agent acknowledged the start.</summary>
     public bool Started { get; set; }
+
+    /// <summary>When a started run times out (its start plus its run timeout).</summary>
+    public DateTimeOffset? RunDeadline { get; set; }
 
     /// <summary>Attempts including this one.</summary>
     public int Attempts { get; set; }

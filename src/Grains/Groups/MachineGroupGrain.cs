@@ -6,35 +6,50 @@ namespace MachineGrid.Grains;
 /// <summary>
 /// A machine group: details, access, password, members, and the run queue with its scheduler. Every change is made
 /// in memory, written durably, and only then announced to runs and machines (one-way, so no call ever waits on a grain
-/// that may be waiting on this one). One durable reminder covers the group's earliest queue or acknowledgement deadline.
+/// that may be waiting on this one). One durable reminder covers the group's earliest deadline: a queued run's queue
+/// timeout, an assignment's acknowledgement, a started run's run timeout.
 /// </summary>
 [Reentrant]
 public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
 {
     private const string DeadlineReminder = "deadlines";
     private readonly IPersistentState<GroupState> state;
+    private readonly GroupRunRows rows;
+    private readonly GroupRuns runs = new();
+    private readonly HashSet<string> changedRuns = [];
     private readonly IOptions<GridOptions> options;
     private readonly AuditTrail audit;
     private readonly DirectoryIndex directory;
     private readonly StateFlusher flusher;
     private readonly StateFlusher reminderKeeper;
+    private readonly GridEvents events;
     private readonly RunQueue queue = new();
     private readonly SortedSet<(DateTimeOffset At, string RunId)> deadlines = [];
     private readonly List<Func<Task>> outbox = [];
     private DateTimeOffset? reminderDue;
 
+    /// <summary>Whether the next write must include the group's details (not only its runs).</summary>
+    private bool detailsChanged;
+
     /// <summary>Creates the grain. It is reentrant: every operation changes state synchronously, then awaits a coalesced write.</summary>
-    public MachineGroupGrain([PersistentState("group")] IPersistentState<GroupState> state, IOptions<GridOptions> options, AuditTrail audit, DirectoryIndex directory)
+    public MachineGroupGrain(
+        [PersistentState("group")] IPersistentState<GroupState> state,
+        GroupRunRows rows,
+        IOptions<GridOptions> options, AuditTrail audit, DirectoryIndex directory, GridEvents events)
     {
+        this.events = events;
         this.state = state;
+        this.rows = rows;
         this.options = options;
         this.audit = audit;
         this.directory = directory;
-        flusher = new StateFlusher(state.WriteStateAsync);
+        flusher = new StateFlusher(WriteAsync);
         reminderKeeper = new StateFlusher(ApplyReminderAsync);
     }
 
     private GroupState Group => state.State;
+
+    private GroupRuns Runs => runs;
 
     private GridOptions Limits => options.Value;
 
@@ -45,14 +60,22 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        foreach (var entry in Group.Queued.Values)
+        await rows.LoadAsync(GetPrimaryKeyString(), Runs);
+        var orders = Runs.Queued.Values.Select(q => q.Order).ToList();
+        Runs.NextOrder = orders.Count == 0 ? 0 : Math.Max(0, orders.Max() + 1);
+        Runs.NextHeadOrder = orders.Count == 0 ? -1 : Math.Min(-1, orders.Min() - 1);
+        foreach (var entry in Runs.Queued.Values)
         {
             queue.Add(entry);
             deadlines.Add((entry.Run.QueueDeadline, entry.Run.RunId));
         }
-        foreach (var entry in Group.Assigned.Values.Where(a => !a.Started))
+        foreach (var entry in Runs.Assigned.Values)
         {
-            deadlines.Add((entry.AcknowledgeBy, entry.Run.RunId));
+            if (Group.Members.TryGetValue(entry.MachineId, out var member))
+            {
+                member.BusyUsers[entry.Run.RunId] = entry.Credential.Username;
+            }
+            deadlines.Add((Deadline(entry), entry.Run.RunId));
         }
         reminderDue = (await GetReminder(DeadlineReminder))?.StartAt;
         await reminderKeeper.FlushAsync();
@@ -73,6 +96,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         Group.Name = name;
         Group.Description = description;
         Group.Access.Owner = actor.Ref;
+        detailsChanged = true;
         await SaveAsync();
         await directory.SyncAsync("group", GetPrimaryKeyString(), null, Group.Access.Principals());
         await audit.RecordAsync(actor.Id, "group.create", Resource, null, new { name, description });
@@ -97,6 +121,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         Group.Name = name;
         Group.Description = description;
         Group.Maintenance = request.Maintenance ?? Group.Maintenance;
+        detailsChanged = true;
         await CommitAsync();
         await audit.RecordAsync(actor.Id, "group.update", Resource, before, new { Group.Name, Group.Description, Group.Maintenance });
         return View(actor);
@@ -111,13 +136,18 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         {
             throw new DomainException(DomainErrorCode.GroupNotEmpty, $"Group {Group.Name} still has {Group.Members.Count} machines; remove them first.");
         }
-        foreach (var runId in Group.Queued.Keys)
+        foreach (var runId in Runs.Queued.Keys)
         {
             Announce(runId, run => run.Ended(RunStatus.Cancelled, "GroupDeleted"));
         }
         var name = Group.Name;
         var principals = Group.Access.Principals();
-        state.State = new GroupState { NextOrder = Group.NextOrder, NextHeadOrder = Group.NextHeadOrder };
+        changedRuns.UnionWith(Runs.Queued.Keys);
+        changedRuns.UnionWith(Runs.Assigned.Keys);
+        Runs.Queued.Clear();
+        Runs.Assigned.Clear();
+        state.State = new GroupState();
+        detailsChanged = true;
         queue.Clear();
         deadlines.Clear();
         await CommitAsync();
@@ -132,6 +162,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         AccessPolicy.Demand(actor, AccessFor(actor), GridAction.EditGroup, Resource);
         ValidatePassword(newPassword);
         Group.Password = GroupPassword.Create(newPassword, Limits.PasswordIterations);
+        detailsChanged = true;
         await SaveAsync();
         await audit.RecordAsync(actor.Id, "group.password.change", Resource, null, new { changed = true });
     }
@@ -145,6 +176,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         DomainException.Require(access is ResourceAccess.User or ResourceAccess.CoOwner, "A group is shared as CoOwner or User.");
         var before = Group.Access.Principals();
         Group.Access.Grant(principalId, access);
+        detailsChanged = true;
         await SaveAsync();
         await directory.SyncAsync("group", GetPrimaryKeyString(), before, Group.Access.Principals());
         await audit.RecordAsync(actor.Id, "group.share", Resource, null, new { principalId, access });
@@ -158,6 +190,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         var before = Group.Access.Principals();
         if (Group.Access.Revoke(principalId))
         {
+            detailsChanged = true;
             await SaveAsync();
             await directory.SyncAsync("group", GetPrimaryKeyString(), before, Group.Access.Principals());
             await audit.RecordAsync(actor.Id, "group.unshare", Resource, new { principalId }, null);
@@ -185,7 +218,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         var laneReasons = new Dictionary<(string, RunMode), (string Reason, int Seen)>();
         foreach (var key in queue.InOrder())
         {
-            var run = Group.Queued[key.RunId].Run;
+            var run = Runs.Queued[key.RunId].Run;
             var lane = (key.Source, key.Mode);
             var (reason, seen) = laneReasons.TryGetValue(lane, out var known) ? known : (Placement.WaitReason(run, PlanOf(run), Group), 0);
             laneReasons[lane] = (reason, seen + 1);
@@ -238,6 +271,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         }
         LoseRuns(machineId);
         Group.Members.Remove(machineId);
+        detailsChanged = true;
         await CommitAsync();
     }
 
@@ -256,6 +290,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         else
         {
             member.Machine = machine;
+            detailsChanged = true;
             if (!machine.Online)
             {
                 LoseRuns(machine.MachineId);
@@ -267,7 +302,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     /// <inheritdoc />
     public async Task Enqueue(QueuedRun run)
     {
-        if (Group.Queued.ContainsKey(run.RunId) || Group.Assigned.ContainsKey(run.RunId))
+        if (Runs.Queued.ContainsKey(run.RunId) || Runs.Assigned.ContainsKey(run.RunId))
         {
             return;
         }
@@ -278,23 +313,31 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
                 throw new DomainException(DomainErrorCode.NotFound, $"Group {GetPrimaryKeyString()} does not exist.");
             }
             Group.Created = true;
+            detailsChanged = true;
         }
-        Group.Plans[run.Plan.SourceId] = run.Plan;
-        AddToQueue(new QueuedEntry { Run = GroupRun.From(run), Rank = RankOf(run.Priority), Order = Group.NextOrder++ });
+        if (!Group.Plans.TryGetValue(run.Plan.SourceId, out var known) || !known.SameAs(run.Plan))
+        {
+            Group.Plans[run.Plan.SourceId] = run.Plan;
+            detailsChanged = true;
+        }
+        AddToQueue(new QueuedEntry { Run = GroupRun.From(run), Rank = RankOf(run.Priority), Order = Runs.NextOrder++ });
         await CommitAsync();
     }
 
     /// <inheritdoc />
     public async Task RunStarted(string runId, string machineId)
     {
-        if (!Group.Assigned.TryGetValue(runId, out var entry) || entry.MachineId != machineId)
+        if (!Runs.Assigned.TryGetValue(runId, out var entry) || entry.MachineId != machineId)
         {
             throw new DomainException(DomainErrorCode.InvalidState, $"Run {runId} is not assigned to machine {machineId}.");
         }
         if (!entry.Started)
         {
-            entry.Started = true;
             deadlines.Remove((entry.AcknowledgeBy, runId));
+            entry.Started = true;
+            entry.RunDeadline = TimeProvider.GetUtcNow() + entry.Run.RunTimeout;
+            deadlines.Add((entry.RunDeadline.Value, runId));
+            changedRuns.Add(runId);
             await CommitAsync();
         }
     }
@@ -333,7 +376,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     {
         var entry = RemoveFromQueue(runId) ?? throw NotQueued(runId);
         entry.Rank = 0;
-        entry.Order = Group.NextHeadOrder--;
+        entry.Order = Runs.NextHeadOrder--;
         AddToQueue(entry);
         await CommitAsync();
     }
@@ -344,6 +387,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         if (Group.Members.TryGetValue(machineId, out var member) && !member.Machine.FailedCredentials.Contains(credentialId))
         {
             member.Machine = member.Machine with { FailedCredentials = [.. member.Machine.FailedCredentials, credentialId] };
+            detailsChanged = true;
             await CommitAsync();
         }
     }
@@ -363,23 +407,30 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
 
     private void Expire(string runId)
     {
-        if (Group.Queued.ContainsKey(runId))
+        if (Runs.Queued.ContainsKey(runId))
         {
             RemoveFromQueue(runId);
             Announce(runId, run => run.Ended(RunStatus.TimedOut, RunStatusReason.QueueTimeout));
         }
-        else if (Group.Assigned.TryGetValue(runId, out var assigned) && !assigned.Started)
+        else if (Runs.Assigned.TryGetValue(runId, out var assigned))
         {
             Unassign(runId);
             AnnounceToMachine(assigned.MachineId, machine => machine.Withdraw(runId));
-            Requeue(assigned, assigned.Attempts - 1, RunStatusReason.AssignmentRevoked);
+            if (assigned.Started)
+            {
+                Announce(runId, run => run.Ended(RunStatus.TimedOut, RunStatusReason.RunTimeout));
+            }
+            else
+            {
+                Requeue(assigned, assigned.Attempts - 1, RunStatusReason.AssignmentRevoked);
+            }
         }
     }
 
     /// <summary>Runs on a machine that went away: not yet started ones go back to the head; started ones fail, or retry if they may.</summary>
     private void LoseRuns(string machineId)
     {
-        foreach (var entry in Group.Assigned.Values.Where(a => a.MachineId == machineId).ToList())
+        foreach (var entry in Runs.Assigned.Values.Where(a => a.MachineId == machineId).ToList())
         {
             Unassign(entry.Run.RunId);
             if (!entry.Started)
@@ -399,7 +450,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
 
     private void Requeue(AssignedEntry assigned, int attempts, string reason)
     {
-        AddToQueue(new QueuedEntry { Run = assigned.Run, Rank = RankOf(assigned.Run.Priority), Order = Group.NextHeadOrder--, Attempts = attempts });
+        AddToQueue(new QueuedEntry { Run = assigned.Run, Rank = RankOf(assigned.Run.Priority), Order = Runs.NextHeadOrder--, Attempts = attempts });
         Announce(assigned.Run.RunId, run => run.Requeued(reason));
     }
 
@@ -413,7 +464,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
             foreach (var head in queue.Heads)
             {
                 if ((best is null || QueueKey.Comparer.Compare(head, best) < 0)
-                    && Placement.TryPlace(Group.Queued[head.RunId].Run, PlanOf(Group.Queued[head.RunId].Run), Group, out var machineId, out var credential))
+                    && Placement.TryPlace(Runs.Queued[head.RunId].Run, PlanOf(Runs.Queued[head.RunId].Run), Group, out var machineId, out var credential))
                 {
                     (best, bestMachine, bestCredential) = (head, machineId, credential);
                 }
@@ -438,7 +489,8 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
             AcknowledgeBy = now + Limits.AssignmentAckTimeout,
             Attempts = entry.Attempts + 1,
         };
-        Group.Assigned[run.RunId] = assigned;
+        Runs.Assigned[run.RunId] = assigned;
+        changedRuns.Add(run.RunId);
         Group.Members[machineId].BusyUsers[run.RunId] = credential.Username;
         deadlines.Add((assigned.AcknowledgeBy, run.RunId));
         var offer = new Assignment(run.RunId, run.FlowId, run.RunMode, credential.CredentialId, credential.Username, assigned.AcknowledgeBy, now + Limits.AssignmentAckTimeout + run.RunTimeout);
@@ -452,21 +504,24 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     private void Attach(MachineAvailability machine)
     {
         Group.Members[machine.MachineId] = new MemberState { Machine = machine };
+        detailsChanged = true;
     }
 
     private void AddToQueue(QueuedEntry entry)
     {
-        Group.Queued[entry.Run.RunId] = entry;
+        Runs.Queued[entry.Run.RunId] = entry;
+        changedRuns.Add(entry.Run.RunId);
         queue.Add(entry);
         deadlines.Add((entry.Run.QueueDeadline, entry.Run.RunId));
     }
 
     private QueuedEntry? RemoveFromQueue(string runId)
     {
-        if (!Group.Queued.Remove(runId, out var entry))
+        if (!Runs.Queued.Remove(runId, out var entry))
         {
             return null;
         }
+        changedRuns.Add(runId);
         queue.Remove(runId);
         deadlines.Remove((entry.Run.QueueDeadline, runId));
         return entry;
@@ -474,17 +529,21 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
 
     private AssignedEntry? Unassign(string runId)
     {
-        if (!Group.Assigned.Remove(runId, out var entry))
+        if (!Runs.Assigned.Remove(runId, out var entry))
         {
             return null;
         }
-        deadlines.Remove((entry.AcknowledgeBy, runId));
+        changedRuns.Add(runId);
+        deadlines.Remove((Deadline(entry), runId));
         if (Group.Members.TryGetValue(entry.MachineId, out var member))
         {
             member.BusyUsers.Remove(runId);
         }
         return entry;
     }
+
+    /// <summary>The deadline an assigned run is waiting on: the agent's acknowledgement, then the run timeout.</summary>
+    private static DateTimeOffset Deadline(AssignedEntry entry) => entry.Started && entry.RunDeadline is { } due ? due : entry.AcknowledgeBy;
 
     private void Announce(string runId, Func<IRunGrain, Task> send) =>
         outbox.Add(() => send(GrainFactory.GetGrain<IRunGrain>(runId)));
@@ -506,7 +565,31 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         }
     }
 
-    private Task SaveAsync() => flusher.FlushAsync();
+    private Task SaveAsync()
+    {
+        events.GroupChanged(GetPrimaryKeyString());
+        return flusher.FlushAsync();
+    }
+
+    /// <summary>Writes the rows of the runs that changed, and the details when they changed; both go into the same group commit.</summary>
+    private async Task WriteAsync()
+    {
+        var details = detailsChanged;
+        var changed = changedRuns.ToList();
+        detailsChanged = false;
+        changedRuns.Clear();
+        try
+        {
+            var runsWritten = rows.SaveAsync(GetPrimaryKeyString(), Runs, changed);
+            await (details ? Task.WhenAll(state.WriteStateAsync(), runsWritten) : runsWritten);
+        }
+        catch
+        {
+            detailsChanged |= details;
+            changedRuns.UnionWith(changed);
+            throw;
+        }
+    }
 
     /// <summary>Keeps one durable reminder at (or before) the earliest deadline. Runs only through <see cref="reminderKeeper"/>, one at a time.</summary>
     private async Task ApplyReminderAsync()
@@ -563,8 +646,8 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         Group.Name,
         Group.Description,
         Group.Members.Count,
-        Group.Assigned.Count,
-        Group.Queued.Count,
+        Runs.Assigned.Count,
+        Runs.Queued.Count,
         AccessFor(actor),
         Group.Access.Owner ?? new PrincipalRef("", ""),
         Group.Maintenance,

@@ -9,13 +9,17 @@ namespace MachineGrid.Grains;
 /// A registered machine: its identity and key hash, its agent's heartbeat and sessions, its group, and the runs placed
 /// on it. It reports every availability change to the queue that schedules it: its group, or its own single-machine
 /// queue while it is in none. A durable reminder notices when the agent falls silent.
+/// Offers and their hand-over to the agent are not written on their own: the group holds every assignment durably, and
+/// one lost in a crash is revoked at its acknowledgement deadline and placed again; the next write (start, completion,
+/// heartbeat change or deactivation) carries them.
 /// </summary>
 public sealed class MachineGrain(
     [PersistentState("machine")] IPersistentState<MachineState> state,
     IOptions<GridOptions> options,
     AuditTrail audit,
     DirectoryIndex directory,
-    AssignmentSignals signals) : Grain, IMachineGrain
+    AssignmentSignals signals,
+    GridEvents events) : Grain, IMachineGrain
 {
     private const string LivenessReminder = "liveness";
 
@@ -205,6 +209,7 @@ public sealed class MachineGrain(
         Machine.Online = true;
         Machine.SignedInUsers = users;
         Machine.Maintenance = heartbeat.Maintenance ?? Machine.Maintenance;
+        events.MachineChanged(Id);
         if (cameOnline)
         {
             await RegisterOrUpdateReminder(LivenessReminder, Limits.MachineOfflineAfter, Limits.MachineOfflineAfter);
@@ -217,16 +222,15 @@ public sealed class MachineGrain(
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<Assignment>> TakeAssignments(int max = int.MaxValue)
+    public Task<IReadOnlyList<Assignment>> TakeAssignments(int max = int.MaxValue)
     {
         if (Machine.Pending.Count == 0)
         {
-            return [];
+            return Task.FromResult<IReadOnlyList<Assignment>>([]);
         }
         var taken = Machine.Pending.Where(Machine.Runs.ContainsKey).Take(max).Select(id => Machine.Runs[id]).ToList();
         Machine.Pending.RemoveAll(id => !Machine.Runs.ContainsKey(id) || taken.Any(a => a.RunId == id));
-        await state.WriteStateAsync();
-        return taken;
+        return Task.FromResult<IReadOnlyList<Assignment>>(taken);
     }
 
     /// <inheritdoc />
@@ -271,12 +275,13 @@ public sealed class MachineGrain(
     }
 
     /// <inheritdoc />
-    public async Task Offer(Assignment assignment)
+    public Task Offer(Assignment assignment)
     {
         Machine.Runs[assignment.RunId] = assignment;
         Machine.Pending.Add(assignment.RunId);
-        await state.WriteStateAsync();
+        events.MachineChanged(Id);
         signals.Notify(Id);
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -361,12 +366,14 @@ public sealed class MachineGrain(
 
     private async Task SaveAndReportAsync()
     {
+        events.MachineChanged(Id);
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).UpdateMachine(Availability());
     }
 
     private void Forget(string runId)
     {
+        events.MachineChanged(Id);
         Machine.Runs.Remove(runId);
         Machine.Pending.Remove(runId);
         Machine.Started.Remove(runId);

@@ -4,21 +4,17 @@ using Microsoft.Extensions.Options;
 namespace MachineGrid.Grains;
 
 /// <summary>
-/// One run: its request, its status with reasons, and the machine and credential actually used. It enforces its run
-/// timeout with a durable reminder; the group enforces the queue timeout. A run found still queued on activation
+/// One run: its request, its status with reasons, and the machine and credential actually used. Its group enforces
+/// the queue and run timeouts with the group's one durable reminder. A run found still queued on activation
 /// re-enqueues itself (the group ignores runs it already has), so a crash between the two writes loses nothing.
 /// </summary>
 public sealed class RunGrain(
     [PersistentState("run")] IPersistentState<RunState> state,
     IOptions<GridOptions> options,
     AuditTrail audit,
-    RunIndex index) : Grain, IRunGrain
+    RunIndex index,
+    GridEvents events) : Grain, IRunGrain
 {
-    private const string RunTimeoutReminder = "run-timeout";
-
-    /// <summary>The run-timeout reminder this activation registered, so clearing it needs no read of the reminder table.</summary>
-    private ReminderEntry? runTimeout;
-
     private RunState Run => state.State;
 
     private GridOptions Limits => options.Value;
@@ -163,7 +159,6 @@ public sealed class RunGrain(
         {
             return;
         }
-        await ClearRunTimeoutAsync();
         Run.Status = RunStatus.Queued;
         Run.StatusReason = reason;
         Run.MachineId = null;
@@ -183,7 +178,6 @@ public sealed class RunGrain(
         Run.StatusReason = RunStatusReason.Started;
         Run.StartedAt = now;
         Run.Attempts++;
-        runTimeout = await RegisterOrUpdateReminder(RunTimeoutReminder, now + Run.RunTimeout);
         await SaveAsync();
     }
 
@@ -199,30 +193,15 @@ public sealed class RunGrain(
     /// <inheritdoc />
     Task IRunGrain.Ended(RunStatus status, string reason) => !Run.Created || Ended ? Task.CompletedTask : EndAsync(status, reason);
 
-    /// <inheritdoc />
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
-    {
-        if (reminderName != RunTimeoutReminder || Ended)
-        {
-            return;
-        }
-        var machineId = Run.MachineId;
-        await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).RunEnded(GetPrimaryKeyString());
-        await EndAsync(RunStatus.TimedOut, RunStatusReason.RunTimeout);
-        if (machineId is not null)
-        {
-            await GrainFactory.GetGrain<IMachineGrain>(machineId).Withdraw(GetPrimaryKeyString());
-        }
-    }
-
     /// <summary>Writes the state and, in the same group commit, moves the run's index rows.</summary>
     private async Task SaveAsync()
     {
         var view = View();
         var before = Run.IndexedStatus is { } indexed ? view with { Status = indexed, MachineId = Run.IndexedMachineId } : null;
+        events.RunChanged(Run.GroupId, Run.IndexedStatus, view);
+        // Recorded before the write so the state written is the state held (nothing left dirty for deactivation to write).
+        (Run.IndexedStatus, Run.IndexedMachineId) = (view.Status, view.MachineId);
         await Task.WhenAll(state.WriteStateAsync(), index.UpdateAsync(Run.Submitter.Id, Run.GroupId, before, view));
-        Run.IndexedStatus = view.Status;
-        Run.IndexedMachineId = view.MachineId;
     }
 
     private async Task EndAsync(RunStatus status, string reason)
@@ -230,19 +209,9 @@ public sealed class RunGrain(
         Run.Status = status;
         Run.StatusReason = reason;
         Run.EndedAt = TimeProvider.GetUtcNow();
-        await ClearRunTimeoutAsync();
         await SaveAsync();
         // An ended run is rarely asked about again: free its memory now rather than after the idle collection age.
         DeactivateOnIdle();
-    }
-
-    private async Task ClearRunTimeoutAsync()
-    {
-        if (Run.StartedAt is not null && (runTimeout ?? await GetReminder(RunTimeoutReminder)) is { } reminder)
-        {
-            await UnregisterReminder(reminder);
-            runTimeout = null;
-        }
     }
 
     private QueuedRun ToQueued() =>

@@ -6,8 +6,10 @@ namespace MachineGrid.Grains;
 /// <summary>
 /// Query-side index of runs in the <c>runs</c> index table, so lists stay fast at millions of stored runs. Each run has a
 /// row <c>a/{time}/{id}</c> holding its view, and key-only rows by status, group, machine and submitter, each either
-/// <c>…/t/{time}/{id}</c> or by status <c>…/s/{status}/{time}/{id}</c>. Keys embed the enqueue time inverted, so a
-/// forward scan of a prefix yields newest first.
+/// <c>…/t/{time}/{id}</c> or by status <c>…/s/{bucket}/{time}/{id}</c>. Keys embed the enqueue time inverted, so a
+/// forward scan of a prefix yields newest first. Assigned and Running share the bucket <c>Placed</c>: a run moves
+/// between them within moments, and only as many runs can be placed as there are sessions, so telling them apart by
+/// the view while listing stays cheap, and starting a run rewrites only its view.
 /// </summary>
 public sealed class RunIndex(IIndexStore index)
 {
@@ -30,23 +32,42 @@ public sealed class RunIndex(IIndexStore index)
         return index.ApplyAsync(changes);
     }
 
-    /// <summary>One page of runs under an index prefix (see <see cref="PrefixFor"/>), newest first.</summary>
-    public async Task<Page<RunView>> PageAsync(string prefix, string? cursor, int limit)
+    /// <summary>One page of runs under an index prefix (see <see cref="PrefixFor"/>), newest first; only those in <paramref name="status"/> when given.</summary>
+    public async Task<Page<RunView>> PageAsync(string prefix, string? cursor, int limit, RunStatus? status = null)
     {
-        var rows = await index.ScanAsync(Table, prefix, cursor is null ? null : prefix + cursor, limit + 1);
-        var suffixes = rows.Take(limit).Select(r => r.Key[prefix.Length..]).ToList();
-        var views = await Task.WhenAll(suffixes.Select(async suffix =>
+        var views = new List<RunView>(limit);
+        var after = cursor is null ? null : prefix + cursor;
+        string? last = null;
+        while (true)
         {
-            var row = await index.ScanAsync(Table, $"a/{suffix}", null, 1);
-            return JsonSerializer.Deserialize<RunView>(row[0].Value)!;
-        }));
-        return new Page<RunView>(views, rows.Count > limit ? suffixes[^1] : null);
+            var rows = await index.ScanAsync(Table, prefix, after, limit + 1);
+            var suffixes = rows.Select(r => r.Key[prefix.Length..]).ToList();
+            var found = await Task.WhenAll(suffixes.Select(ViewAsync));
+            for (var i = 0; i < found.Length; i++)
+            {
+                if (status is not null && found[i].Status != status)
+                {
+                    continue;
+                }
+                if (views.Count == limit)
+                {
+                    return new Page<RunView>(views, last);
+                }
+                views.Add(found[i]);
+                last = suffixes[i];
+            }
+            if (rows.Count <= limit)
+            {
+                return new Page<RunView>(views, null);
+            }
+            after = rows[^1].Key;
+        }
     }
 
     /// <summary>The index prefix that answers a filter for the actor (admins see all; others their own submissions unless a group or machine is given).</summary>
     public static string PrefixFor(Actor actor, RunFilter filter)
     {
-        var status = filter.Status is { } s ? $"s/{s}/" : "t/";
+        var status = filter.Status is { } s ? $"s/{Bucket(s)}/" : "t/";
         if (filter.MachineId is { } machine)
         {
             return $"m/{machine}/{status}";
@@ -57,14 +78,14 @@ public sealed class RunIndex(IIndexStore index)
         }
         if (actor.IsAdmin)
         {
-            return filter.Status is null ? "all/" : $"s/{filter.Status}/";
+            return filter.Status is { } only ? $"s/{Bucket(only)}/" : "all/";
         }
         return $"p/{actor.Id}/{status}";
     }
 
     private static IEnumerable<string> Keys(string submitterId, string groupId, RunView view, string suffix)
     {
-        var status = $"s/{view.Status}/";
+        var status = $"s/{Bucket(view.Status)}/";
         yield return $"all/{suffix}";
         yield return $"{status}{suffix}";
         yield return $"p/{submitterId}/t/{suffix}";
@@ -77,6 +98,14 @@ public sealed class RunIndex(IIndexStore index)
             yield return $"m/{machine}/{status}{suffix}";
         }
     }
+
+    private async Task<RunView> ViewAsync(string suffix)
+    {
+        var row = await index.ScanAsync(Table, $"a/{suffix}", null, 1);
+        return JsonSerializer.Deserialize<RunView>(row[0].Value)!;
+    }
+
+    private static string Bucket(RunStatus status) => status is RunStatus.Assigned or RunStatus.Running ? "Placed" : status.ToString();
 
     private static string Suffix(RunView view) => $"{long.MaxValue - view.EnqueuedAt.UtcTicks:D19}/{view.Id}";
 }
