@@ -5,6 +5,8 @@ cd "$(dirname "$0")"
 
 missing=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+# The dashboard tests drive Debian's Chromium with Playwright (which cannot download browsers here).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing: ${missing[*]}"
   sudo=""

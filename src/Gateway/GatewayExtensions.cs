@@ -55,6 +55,7 @@ public static class GatewayExtensions
         services.AddExceptionHandler<GridExceptionHandler>();
         services.AddOpenApi(o => o.AddSchemaTransformer(StrictEnumConverter.DescribeEnumSchema));
         services.AddHostedService<BootstrapAdmin>();
+        services.AddMachineGridDashboard();
         return services;
     }
 
@@ -63,11 +64,13 @@ public static class GatewayExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDashboard();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi();
         app.MapHealthApi();
         var api = app.MapGroup("/api/v1").ValidatePathIds();
+        api.MapEventsApi();
         api.MapGroup("/agent").RequireAuthorization(GridClaims.MachinePolicy).MapAgentApi();
         api.MapGroup("").RequireAuthorization(GridClaims.UserPolicy)
             .MapPrincipalsApi()
@@ -77,7 +80,8 @@ public static class GatewayExtensions
             .MapMappingsApi()
             .MapConnectionsApi()
             .MapRunsApi()
-            .MapAuditApi();
+            .MapAuditApi()
+            .MapStatsApi();
         return app;
     }
 }

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace MachineGrid.Gateway;
+
+/// <summary>
+/// Short-lived, single-use tickets that authorize one event stream. A browser's EventSource cannot send an
+/// <c>Authorization</c> header, so the page trades its bearer key for a ticket first. Tickets are kept by hash only,
+/// expire after <see cref="Lifetime"/> and are spent by the first stream that presents them.
+/// </summary>
+public sealed class EventTickets(TimeProvider time)
+{
+    /// <summary>How long an unspent ticket stays valid.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most unspent tickets kept at once; beyond it the oldest-expiring are dropped.</summary>
+    public const int MaxOutstanding = 10_000;
+
+    /// <summary>The prefix of every ticket.</summary>
+    public const string Prefix = "mget_";
+
+    private readonly ConcurrentDictionary<string, (Actor Actor, DateTimeOffset ExpiresAt)> tickets = new(StringComparer.Ordinal);
+
+    /// <summary>Issues a ticket for the actor.</summary>
+    public EventTicket Issue(Actor actor)
+    {
+        var now = time.GetUtcNow();
+        Purge(now);
+        var ticket = Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var expiresAt = now + Lifetime;
+        tickets[Hash(ticket)] = (actor, expiresAt);
+        return new EventTicket(ticket, expiresAt);
+    }
+
+    /// <summary>Spends a ticket: the actor it was issued to, or null when it is unknown, spent or expired.</summary>
+    public Actor? Redeem(string? ticket)
+    {
+        if (ticket is not { Length: > 0 and <= 128 } || !ticket.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        return tickets.TryRemove(Hash(ticket), out var entry) && entry.ExpiresAt > time.GetUtcNow() ? entry.Actor : null;
+    }
+
+    private void Purge(DateTimeOffset now)
+    {
+        if (tickets.Count < 64)
+        {
+            return;
+        }
+        foreach (var (hash, entry) in tickets)
+        {
+            if (entry.ExpiresAt <= now)
+            {
+                tickets.TryRemove(hash, out _);
+            }
+        }
+        if (tickets.Count >= MaxOutstanding)
+        {
+            foreach (var (hash, _) in tickets.OrderBy(t => t.Value.ExpiresAt).Take(tickets.Count - MaxOutstanding + 1))
+            {
+                tickets.TryRemove(hash, out _);
+            }
+        }
+    }
+
+    private static string Hash(string ticket) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(ticket)));
+}

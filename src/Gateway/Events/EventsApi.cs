@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace MachineGrid.Gateway;
+
+/// <summary>The dashboard's live feed: <c>POST /events/ticket</c> and the Server-Sent Events stream <c>GET /events</c>.</summary>
+public static class EventsApi
+{
+    /// <summary>
+    /// The cookie that carries a ticket to the stream (HttpOnly, SameSite=Strict, path <c>/api/v1/events</c>), so the page's
+    /// EventSource URL holds no secret that could end up in a log.
+    /// </summary>
+    public const string TicketCookie = "mg-events-ticket";
+
+    private const string StreamPath = "/api/v1/events";
+
+    /// <summary>Maps the endpoints on <c>/api/v1</c>: the ticket needs a user key; the stream a ticket (query or cookie) or a user key.</summary>
+    public static RouteGroupBuilder MapEventsApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/events/ticket", Ticket).RequireAuthorization(GridClaims.UserPolicy);
+        api.MapGet("/events", Stream).AllowAnonymous();
+        return api;
+    }
+
+    private static Ok<EventTicket> Ticket(HttpContext http, ClaimsPrincipal user, EventTickets tickets)
+    {
+        var ticket = tickets.Issue(user.Actor());
+        http.Response.Cookies.Append(TicketCookie, ticket.Ticket, CookieOptions(http));
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(ticket);
+    }
+
+    private static ServerSentEventsResult<string> Stream(
+        HttpContext http,
+        string? ticket,
+        EventTickets tickets,
+        IGrainFactory grains,
+        EventBroadcaster broadcaster,
+        StatsSampler stats,
+        IOptions<JsonOptions> json,
+        IHostApplicationLifetime lifetime,
+        TimeProvider time)
+    {
+        var actor = Authenticate(http, ticket, tickets);
+        var stream = new EventStream(actor, grains, broadcaster, stats, json.Value.SerializerOptions, time);
+        return TypedResults.ServerSentEvents(stream.ReadAllAsync(lifetime.ApplicationStopping));
+    }
+
+    private static Actor Authenticate(HttpContext http, string? ticket, EventTickets tickets)
+    {
+        if (http.User.HasClaim(c => c.Type == GridClaims.PrincipalId))
+        {
+            return http.User.Actor();
+        }
+        if (http.Request.Headers.Authorization.Count > 0)
+        {
+            throw new DomainException(DomainErrorCode.Unauthenticated, "The bearer key is not a valid user API key.");
+        }
+        var presented = ticket ?? http.Request.Cookies[TicketCookie];
+        if (presented is null)
+        {
+            throw new DomainException(DomainErrorCode.Unauthenticated, "A ticket is required: POST /api/v1/events/ticket with your API key, then GET /api/v1/events?ticket=...");
+        }
+        if (ticket is null)
+        {
+            http.Response.Cookies.Delete(TicketCookie, CookieOptions(http));
+        }
+        return tickets.Redeem(presented)
+            ?? throw new DomainException(DomainErrorCode.Unauthenticated, "The ticket is unknown, expired or already used; get a new one from POST /api/v1/events/ticket.");
+    }
+
+    private static CookieOptions CookieOptions(HttpContext http) => new()
+    {
+        HttpOnly = true,
+        SameSite = SameSiteMode.Strict,
+        Secure = http.Request.IsHttps,
+        Path = StreamPath,
+        MaxAge = EventTickets.Lifetime,
+        IsEssential = true,
+    };
+}
