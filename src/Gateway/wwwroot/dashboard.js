@@ -9,6 +9,7 @@
   const ENDED = ['Succeeded', 'Failed', 'Cancelled', 'TimedOut'];
   const STATUSES = ['Queued', 'Assigned', 'Running', ...ENDED];
   const PRIORITIES = ['High', 'Normal', 'Low'];
+  const MAX_QUEUE_ROWS = 200;
   const $ = (id) => document.getElementById(id);
 
   // ---- small helpers ---------------------------------------------------------------------------------------------
@@ -472,7 +473,7 @@
           class: 'action-priority', 'aria-label': 'Priority',
           onchange: (e) => act(async () => { await api('PATCH', runPath, { priority: e.target.value }); await loadQueue(); }, 'Priority changed.'),
         }, PRIORITIES.map((p) => h('option', { value: p, selected: p === q.priority }, p))) : q.priority),
-        h('td', {}, time(q.enqueuedAt)),
+        h('td', { class: 'nowrap' }, time(q.enqueuedAt)),
         h('td', { class: 'wait-reason' }, q.waitReason),
         h('td', {}, manage ? h('div', { class: 'actions' },
           h('button', { type: 'button', class: 'small secondary action-top', onclick: () => act(async () => { await api('POST', `${runPath}/move-to-top`); await loadQueue(); }, 'Moved to the top.') }, 'Move to top'),
@@ -481,7 +482,11 @@
 
     async function loadQueue() {
       const queue = await get(`/groups/${encodeURIComponent(groupId)}/queue`);
-      queueBody.replaceChildren(...(queue.items.length ? queue.items.map(queueRow) : [h('tr', {}, h('td', { class: 'empty', colspan: 6 }, 'Nothing is waiting.'))]));
+      const shown = queue.items.slice(0, MAX_QUEUE_ROWS).map(queueRow);
+      if (queue.items.length > MAX_QUEUE_ROWS) {
+        shown.push(h('tr', {}, h('td', { class: 'empty', colspan: 6 }, `… and ${num(queue.items.length - MAX_QUEUE_ROWS)} more behind these.`)));
+      }
+      queueBody.replaceChildren(...(shown.length ? shown : [h('tr', {}, h('td', { class: 'empty', colspan: 6 }, 'Nothing is waiting.'))]));
     }
 
     async function load() {
