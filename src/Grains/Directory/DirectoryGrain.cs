@@ -44,7 +44,8 @@ public sealed class DirectoryGrain(DirectoryIndex directory, RunIndex runs) : Gr
                 throw new DomainException(DomainErrorCode.Forbidden, $"{actor.Name} has no access to {machineId ?? groupId}.");
             }
         }
-        return await runs.PageAsync(RunIndex.PrefixFor(actor, filter with { GroupId = groupId, MachineId = machineId }), Cursor(cursor), Limit(limit), filter.Status);
+        return await runs.PageAsync(RunIndex.PrefixFor(actor, filter with { GroupId = groupId, MachineId = machineId }), Cursor(cursor), Limit(limit), filter.Status,
+            id => GrainFactory.GetGrain<IRunGrain>(id).Snapshot());
     }
 
     private async Task<Page<T>> ListAsync<T>(string kind, Actor actor, string? cursor, int limit, Func<string, Task<T>> view)

@@ -19,7 +19,7 @@ public sealed class RunGrain(
 
     private GridOptions Limits => options.Value;
 
-    private bool Ended => Run.Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled or RunStatus.TimedOut;
+    private bool Ended => RunIndex.IsEnded(Run.Status);
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -84,6 +84,9 @@ public sealed class RunGrain(
         DemandVisible(actor);
         return Task.FromResult(View());
     }
+
+    /// <inheritdoc />
+    public Task<RunView> Snapshot() => Task.FromResult(View());
 
     /// <inheritdoc />
     public async Task<RunView> Cancel(Actor actor)

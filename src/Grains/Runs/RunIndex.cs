@@ -7,9 +7,10 @@ namespace MachineGrid.Grains;
 /// Query-side index of runs in the <c>runs</c> index table, so lists stay fast at millions of stored runs. Each run has a
 /// row <c>a/{time}/{id}</c> holding its view, and key-only rows by status, group, machine and submitter, each either
 /// <c>…/t/{time}/{id}</c> or by status <c>…/s/{bucket}/{time}/{id}</c>. Keys embed the enqueue time inverted, so a
-/// forward scan of a prefix yields newest first. Assigned and Running share the bucket <c>Placed</c>: a run moves
-/// between them within moments, and only as many runs can be placed as there are sessions, so telling them apart by
-/// the view while listing stays cheap, and starting a run rewrites only its view.
+/// forward scan of a prefix yields newest first. Runs not ended (Queued, Assigned, Running) share the bucket
+/// <c>Active</c> and their stored view is the one written at submission: they pass through these states within
+/// moments, so lists ask such runs for their current view instead, and only submission, a change of machine and the
+/// end of a run write rows.
 /// </summary>
 public sealed class RunIndex(IIndexStore index)
 {
@@ -21,19 +22,22 @@ public sealed class RunIndex(IIndexStore index)
     {
         var suffix = Suffix(after);
         var wanted = Keys(submitterId, groupId, after, suffix).ToHashSet();
-        var changes = new List<IndexChange>();
-        if (before is not null)
-        {
-            changes.AddRange(Keys(submitterId, groupId, before, suffix).Where(k => !wanted.Contains(k)).Select(k => IndexChange.Delete(Table, k)));
-        }
         var existing = before is null ? [] : Keys(submitterId, groupId, before, suffix).ToHashSet();
-        changes.AddRange(wanted.Where(k => !existing.Contains(k)).Select(k => IndexChange.Put(Table, k, [])));
-        changes.Add(IndexChange.Put(Table, $"a/{suffix}", JsonSerializer.SerializeToUtf8Bytes(after)));
-        return index.ApplyAsync(changes);
+        var changes = existing.Where(k => !wanted.Contains(k)).Select(k => IndexChange.Delete(Table, k))
+            .Concat(wanted.Where(k => !existing.Contains(k)).Select(k => IndexChange.Put(Table, k, [])))
+            .ToList();
+        if (before is null || IsEnded(after.Status))
+        {
+            changes.Add(IndexChange.Put(Table, $"a/{suffix}", JsonSerializer.SerializeToUtf8Bytes(after)));
+        }
+        return changes.Count == 0 ? Task.CompletedTask : index.ApplyAsync(changes);
     }
 
-    /// <summary>One page of runs under an index prefix (see <see cref="PrefixFor"/>), newest first; only those in <paramref name="status"/> when given.</summary>
-    public async Task<Page<RunView>> PageAsync(string prefix, string? cursor, int limit, RunStatus? status = null)
+    /// <summary>
+    /// One page of runs under an index prefix (see <see cref="PrefixFor"/>), newest first; only those in
+    /// <paramref name="status"/> when given. Runs not ended are asked for their current view through <paramref name="current"/>.
+    /// </summary>
+    public async Task<Page<RunView>> PageAsync(string prefix, string? cursor, int limit, RunStatus? status, Func<string, Task<RunView>> current)
     {
         var views = new List<RunView>(limit);
         var after = cursor is null ? null : prefix + cursor;
@@ -42,7 +46,11 @@ public sealed class RunIndex(IIndexStore index)
         {
             var rows = await index.ScanAsync(Table, prefix, after, limit + 1);
             var suffixes = rows.Select(r => r.Key[prefix.Length..]).ToList();
-            var found = await Task.WhenAll(suffixes.Select(ViewAsync));
+            var found = await Task.WhenAll(suffixes.Select(async suffix =>
+            {
+                var stored = await ViewAsync(suffix);
+                return IsEnded(stored.Status) ? stored : await current(stored.Id);
+            }));
             for (var i = 0; i < found.Length; i++)
             {
                 if (status is not null && found[i].Status != status)
@@ -105,7 +113,10 @@ public sealed class RunIndex(IIndexStore index)
         return JsonSerializer.Deserialize<RunView>(row[0].Value)!;
     }
 
-    private static string Bucket(RunStatus status) => status is RunStatus.Assigned or RunStatus.Running ? "Placed" : status.ToString();
+    /// <summary>Whether a run in <paramref name="status"/> has ended for good.</summary>
+    public static bool IsEnded(RunStatus status) => status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled or RunStatus.TimedOut;
+
+    private static string Bucket(RunStatus status) => IsEnded(status) ? status.ToString() : "Active";
 
     private static string Suffix(RunView view) => $"{long.MaxValue - view.EnqueuedAt.UtcTicks:D19}/{view.Id}";
 }

@@ -17,7 +17,7 @@ internal sealed class GrainClass
         CollectionAge = type.GetCustomAttribute<CollectionAgeAttribute>()?.Age;
         var constructor = type.GetConstructors().SingleOrDefault()
             ?? throw new ArgumentException($"Grain class {type.Name} must have exactly one public constructor.");
-        States = [.. constructor.GetParameters().Where(IsPersistentState).Select(StateSlot.Create)];
+        States = [.. constructor.GetParameters().Where(IsPersistentState).Select(StateSlot.For)];
         factory = ActivatorUtilities.CreateFactory(type, [.. States.Select(s => s.ParameterType)]);
         Methods = type.GetInterfaces()
             .Where(i => typeof(IGrain).IsAssignableFrom(i) && i != typeof(IGrain) && i != typeof(IGrainWithStringKey) && i != typeof(IGrainWithGuidKey))

@@ -1,12 +1,24 @@
 using System.Reflection;
+using System.Text.Json;
+using MachineGrid.Runtime.Persistence;
 
 namespace MachineGrid.Runtime.Activation;
 
-/// <summary>A persistent state a grain constructor asks for: its name and value type.</summary>
+/// <summary>A persistent state a grain constructor asks for: its name and value type, and how to create it.</summary>
 internal sealed record StateSlot(string Name, Type ParameterType, Type StateType)
 {
-    public static StateSlot Create(ParameterInfo parameter) => new(
+    private static readonly MethodInfo CreateTyped = typeof(StateSlot).GetMethod(nameof(CreateState), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    /// <summary>Creates the state object of one activation; bound once per slot, so activating costs no reflection.</summary>
+    public Func<GrainId, string, IGrainStorage, JsonSerializerOptions, Action, IStateWriter> Create { get; } =
+        CreateTyped.MakeGenericMethod(StateType).CreateDelegate<Func<GrainId, string, IGrainStorage, JsonSerializerOptions, Action, IStateWriter>>();
+
+    public static StateSlot For(ParameterInfo parameter) => new(
         parameter.GetCustomAttribute<PersistentStateAttribute>()!.StateName,
         parameter.ParameterType,
         parameter.ParameterType.GetGenericArguments()[0]);
+
+    private static IStateWriter CreateState<TState>(GrainId id, string name, IGrainStorage storage, JsonSerializerOptions json, Action onInconsistent)
+        where TState : new() =>
+        new PersistentState<TState>(id, name, storage, json, onInconsistent);
 }
