@@ -15,7 +15,8 @@ public sealed record CredentialPlan(string SourceId, CredentialOption? Default, 
 
     /// <summary>Whether <paramref name="other"/> offers exactly the same credentials on the same machines.</summary>
     public bool SameAs(CredentialPlan other) =>
-        SourceId == other.SourceId
+        ReferenceEquals(this, other)
+        || SourceId == other.SourceId
         && Default == other.Default
         && PerMachine.Count == other.PerMachine.Count
         && PerMachine.All(pair => other.PerMachine.TryGetValue(pair.Key, out var options) && options.SequenceEqual(pair.Value));

@@ -83,7 +83,7 @@ public sealed class ConnectionGrain(
         var plan = Current.CredentialId is { } credentialId
             ? new CredentialPlan(credentialId, await GrainFactory.GetGrain<ICredentialGrain>(credentialId).OptionForConnections(), new Dictionary<string, IReadOnlyList<CredentialOption>>())
             : await GrainFactory.GetGrain<IMachineMappingGrain>(Current.MappingId!).Plan();
-        return new ConnectionRoute(groupId, plan);
+        return new ConnectionRoute(groupId, plan, Current.MappingId is not null);
     }
 
     private ConnectionState New(Actor actor, CreateConnection request)

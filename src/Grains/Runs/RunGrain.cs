@@ -25,9 +25,23 @@ public sealed class RunGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Without a plan the run was assigned before, so its group has held it durably ever since.
-        if (Run.Created && Run.Status == RunStatus.Queued && Run.Plan is not null)
+        if (Run.Created && Run.Status == RunStatus.Queued && Run.PlanSource is { } source)
         {
-            await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).Enqueue(ToQueued());
+            try
+            {
+                var plan = Run.PlanFromMapping
+                    ? await GrainFactory.GetGrain<IMachineMappingGrain>(source).Plan()
+                    : new CredentialPlan(source, await GrainFactory.GetGrain<ICredentialGrain>(source).OptionForConnections(), new Dictionary<string, IReadOnlyList<CredentialOption>>());
+                await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).Enqueue(ToQueued(plan));
+            }
+            catch (DomainException ex)
+            {
+                // Its credentials or group went away while it was not enqueued: it can never be placed.
+                Run.Status = RunStatus.Failed;
+                Run.StatusReason = ex.Code.ToString();
+                Run.EndedAt = TimeProvider.GetUtcNow();
+                await SaveAsync();
+            }
         }
     }
 
@@ -62,12 +76,13 @@ public sealed class RunGrain(
         Run.EnqueuedAt = now;
         Run.MaxAttempts = request.MaxAttempts;
         Run.RunTimeout = runTimeout;
-        Run.Plan = route.Plan;
+        Run.PlanSource = route.Plan.SourceId;
+        Run.PlanFromMapping = route.PlanFromMapping;
         Run.QueueDeadline = now + queueTimeout;
         await SaveAsync();
         try
         {
-            await GrainFactory.GetGrain<IMachineGroupGrain>(route.GroupId).Enqueue(ToQueued());
+            await GrainFactory.GetGrain<IMachineGroupGrain>(route.GroupId).Enqueue(ToQueued(route.Plan));
         }
         catch (DomainException ex)
         {
@@ -149,9 +164,8 @@ public sealed class RunGrain(
         Run.MachineId = machineId;
         Run.Credential = credential;
         Run.AssignedAt = at;
-        // The plan (every machine's credentials) is only needed to re-enqueue a run its group may not have; the group
-        // has this one. Dropping it keeps the run's later writes small.
-        Run.Plan = null;
+        // The plan source is only needed to re-enqueue a run its group may not have; the group has this one.
+        Run.PlanSource = null;
         await SaveAsync();
     }
 
@@ -217,8 +231,8 @@ public sealed class RunGrain(
         DeactivateOnIdle();
     }
 
-    private QueuedRun ToQueued() =>
-        new(GetPrimaryKeyString(), Run.FlowId, Run.RunMode, Run.Priority, Run.EnqueuedAt, Run.QueueDeadline, Run.RunTimeout, Run.Plan!, Run.MaxAttempts);
+    private QueuedRun ToQueued(CredentialPlan plan) =>
+        new(GetPrimaryKeyString(), Run.FlowId, Run.RunMode, Run.Priority, Run.EnqueuedAt, Run.QueueDeadline, Run.RunTimeout, plan, Run.MaxAttempts);
 
     private static TimeSpan Timeout(int? seconds, TimeSpan max, string field)
     {

@@ -60,8 +60,14 @@ public sealed class RunState
     /// <summary>Longest time running.</summary>
     public TimeSpan RunTimeout { get; set; }
 
-    /// <summary>The credentials it may use, by machine, as resolved at submission; dropped once it is first assigned (its group keeps its own copy).</summary>
-    public CredentialPlan? Plan { get; set; }
+    /// <summary>
+    /// The credential or mapping whose plan the run uses, kept until it is first assigned (its group has it from then
+    /// on); a run activated while still queued with it set enqueues itself again with that source's current plan.
+    /// </summary>
+    public string? PlanSource { get; set; }
+
+    /// <summary>Whether <see cref="PlanSource"/> is a machine mapping (else a credential).</summary>
+    public bool PlanFromMapping { get; set; }
 
     /// <summary>When it times out in the queue.</summary>
     public DateTimeOffset QueueDeadline { get; set; }
