@@ -14,7 +14,10 @@ public sealed class EventTickets(TimeProvider time)
     /// <summary>How long an unspent ticket stays valid.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
-    /// <summary>The most unspent tickets kept at once; beyond it the oldest-expiring are dropped.</summary>
+    /// <summary>The most unspent tickets one principal has at once; a new one replaces its oldest.</summary>
+    public const int MaxPerPrincipal = 16;
+
+    /// <summary>The most unspent tickets kept at once; past it new tickets are refused until some expire.</summary>
     public const int MaxOutstanding = 10_000;
 
     /// <summary>The prefix of every ticket.</summary>
@@ -26,7 +29,7 @@ public sealed class EventTickets(TimeProvider time)
     public EventTicket Issue(Actor actor)
     {
         var now = time.GetUtcNow();
-        Purge(now);
+        MakeRoom(actor, now);
         var ticket = Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var expiresAt = now + Lifetime;
         tickets[Hash(ticket)] = (actor, expiresAt);
@@ -43,12 +46,8 @@ public sealed class EventTickets(TimeProvider time)
         return tickets.TryRemove(Hash(ticket), out var entry) && entry.ExpiresAt > time.GetUtcNow() ? entry.Actor : null;
     }
 
-    private void Purge(DateTimeOffset now)
+    private void MakeRoom(Actor actor, DateTimeOffset now)
     {
-        if (tickets.Count < 64)
-        {
-            return;
-        }
         foreach (var (hash, entry) in tickets)
         {
             if (entry.ExpiresAt <= now)
@@ -56,12 +55,14 @@ public sealed class EventTickets(TimeProvider time)
                 tickets.TryRemove(hash, out _);
             }
         }
+        var own = tickets.Where(t => t.Value.Actor.Id == actor.Id).OrderBy(t => t.Value.ExpiresAt).ToList();
+        foreach (var (hash, _) in own.Take(own.Count - MaxPerPrincipal + 1))
+        {
+            tickets.TryRemove(hash, out _);
+        }
         if (tickets.Count >= MaxOutstanding)
         {
-            foreach (var (hash, _) in tickets.OrderBy(t => t.Value.ExpiresAt).Take(tickets.Count - MaxOutstanding + 1))
-            {
-                tickets.TryRemove(hash, out _);
-            }
+            throw new DomainException(DomainErrorCode.InvalidState, "Too many event tickets are waiting to be used; try again in a few seconds.");
         }
     }
 
