@@ -20,7 +20,6 @@ internal sealed class SqliteBatchWriter(string connectionString, SchemaInitializ
         {
             var prepared = statements ?? Open();
             using var transaction = connection!.BeginTransaction(deferred: false);
-            prepared.Enlist(transaction);
             foreach (var write in batch)
             {
                 prepared.Apply(write);

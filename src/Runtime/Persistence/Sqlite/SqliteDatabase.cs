@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MachineGrid.Runtime.Persistence.GroupCommit;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,9 @@ internal sealed class SqliteDatabase : IWriteQueue, IAsyncDisposable, IDisposabl
     private readonly string readConnectionString;
     private readonly SchemaInitializer schema;
     private readonly GroupCommitter committer;
+
+    /// <summary>Prepared state reads, each on its own open connection, reused: activating a grain reads its state.</summary>
+    private readonly ConcurrentBag<SqliteCommand> stateReaders = [];
     private int disposed;
 
     /// <summary>Opens (lazily) the database at <paramref name="path"/>, creating its folder when missing.</summary>
@@ -66,6 +70,41 @@ internal sealed class SqliteDatabase : IWriteQueue, IAsyncDisposable, IDisposabl
         }
     }
 
+    /// <summary>Reads one grain state row on a pooled prepared command.</summary>
+    public async ValueTask<StoredState?> ReadStateAsync(GrainId grainId, string stateName, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        var command = stateReaders.TryTake(out var pooled) ? pooled : await CreateStateReaderAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            command.Parameters[0].Value = grainId.Type;
+            command.Parameters[1].Value = grainId.Key;
+            command.Parameters[2].Value = stateName;
+            StoredState? state = null;
+            using (var reader = command.ExecuteReader())
+            {
+                if (reader.Read())
+                {
+                    state = new StoredState(reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0), StorageVersion.ToETag(reader.GetInt64(1)));
+                }
+            }
+            if (Volatile.Read(ref disposed) == 0)
+            {
+                stateReaders.Add(command);
+                command = null;
+            }
+            return state;
+        }
+        finally
+        {
+            if (command is not null)
+            {
+                command.Connection?.Dispose();
+                command.Dispose();
+            }
+        }
+    }
+
     /// <summary>Stops accepting writes, commits those queued, and closes every connection.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -74,12 +113,31 @@ internal sealed class SqliteDatabase : IWriteQueue, IAsyncDisposable, IDisposabl
             return;
         }
         await committer.DisposeAsync().ConfigureAwait(false);
+        while (stateReaders.TryTake(out var reader))
+        {
+            reader.Connection?.Dispose();
+            reader.Dispose();
+        }
         using var pooled = new SqliteConnection(readConnectionString);
         SqliteConnection.ClearPool(pooled);
     }
 
     /// <summary>Blocking <see cref="DisposeAsync"/>, for containers disposed synchronously.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private async ValueTask<SqliteCommand> CreateStateReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT payload, version FROM grain_state WHERE grain_type = $type AND grain_key = $key AND state_name = $name
+            """;
+        command.Parameters.Add(new SqliteParameter("$type", SqliteType.Text));
+        command.Parameters.Add(new SqliteParameter("$key", SqliteType.Text));
+        command.Parameters.Add(new SqliteParameter("$name", SqliteType.Text));
+        command.Prepare();
+        return command;
+    }
 
     private static Task CreateSchema(string connectionString)
     {
