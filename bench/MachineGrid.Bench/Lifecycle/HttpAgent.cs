@@ -22,6 +22,7 @@ public sealed class HttpAgent(HttpClient http, string machineKey, string fingerp
 
     private async Task SessionAsync(CancellationToken stop)
     {
+        long freedAt = 0;
         try
         {
             while (!stop.IsCancellationRequested)
@@ -31,11 +32,12 @@ public sealed class HttpAgent(HttpClient http, string machineKey, string fingerp
                 {
                     continue;
                 }
-                var ticket = tracker.Assigned(assignment.FlowId);
+                var ticket = tracker.Assigned(assignment.FlowId, freedAt);
                 var started = Stopwatch.GetTimestamp();
                 await agent.StartRunAsync(assignment.RunId, stop);
                 tracker.Started(ticket, RunTracker.Since(started));
                 var completing = Stopwatch.GetTimestamp();
+                freedAt = completing;
                 await agent.CompleteRunAsync(assignment.RunId, Success, stop);
                 tracker.Completed(ticket, RunTracker.Since(completing));
             }

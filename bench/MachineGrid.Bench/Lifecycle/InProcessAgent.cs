@@ -15,6 +15,7 @@ public static class InProcessAgent
     {
         var machine = grid.Grains.GetGrain<IMachineGrain>(machineId);
         var signals = grid.Signals;
+        long freedAt = 0;
         while (!stop.IsCompleted)
         {
             var offered = signals.Subscribe(machineId);
@@ -25,11 +26,12 @@ public static class InProcessAgent
                 continue;
             }
             var assignment = taken[0];
-            var ticket = tracker.Assigned(assignment.FlowId);
+            var ticket = tracker.Assigned(assignment.FlowId, freedAt);
             var started = Stopwatch.GetTimestamp();
             await machine.StartRun(assignment.RunId);
             tracker.Started(ticket, RunTracker.Since(started));
             var completing = Stopwatch.GetTimestamp();
+            freedAt = completing;
             await machine.CompleteRun(assignment.RunId, true, null, null);
             tracker.Completed(ticket, RunTracker.Since(completing));
         }

@@ -12,6 +12,10 @@ public static class LifecycleReport
         var submit = Percentiles.Of(tracker.SubmitLatencies(from, count));
         var start = Percentiles.Of(tracker.StartLatencies(from, count));
         var complete = Percentiles.Of(tracker.CompleteLatencies(from, count));
+        var firstWave = tracker.FirstWaveLatencies(from, count);
+        var handoffs = tracker.HandoffLatencies(from, count);
+        var placed = Percentiles.Of(firstWave);
+        var handoff = Percentiles.Of(handoffs);
         var perSecond = count / wall.TotalSeconds;
         var peakRss = RuntimeProbe.PeakRssMb();
         Console.WriteLine();
@@ -19,6 +23,8 @@ public static class LifecycleReport
         Console.WriteLine($"  fleet      {options.Groups} group(s) x {options.MachinesPerGroup} machines x {options.Sessions} session(s); {(scenario == "burst" ? "all submitted at once" : $"{options.Concurrency} lifecycles in flight")}");
         Console.WriteLine($"  runs       {count:N0} in {wall.TotalSeconds:F2} s = {perSecond:N0} lifecycles/s (after {options.Warmup:N0} warm-up)");
         Console.WriteLine($"  assign     {assign}   (submit -> agent has the assignment)");
+        Console.WriteLine($"  free slot  {placed}   ({firstWave.Length:N0} runs that found a free machine: submit -> agent has it)");
+        Console.WriteLine($"  handoff    {handoff}   ({handoffs.Length:N0} runs that waited: agent reports completion -> agent has the next run)");
         Console.WriteLine($"  submit     {submit}   (submit call)");
         Console.WriteLine($"  start      {start}   (agent's start call)");
         Console.WriteLine($"  complete   {complete}   (agent's complete call)");
@@ -40,6 +46,9 @@ public static class LifecycleReport
         result["runsPerSecond"] = Math.Round(perSecond, 1);
         result["assignP50Ms"] = Math.Round(assign.P50, 3);
         result["assignP99Ms"] = Math.Round(assign.P99, 3);
+        result["freeSlotP99Ms"] = Math.Round(placed.P99, 3);
+        result["handoffP50Ms"] = Math.Round(handoff.P50, 3);
+        result["handoffP99Ms"] = Math.Round(handoff.P99, 3);
         result["peakRssMb"] = Math.Round(peakRss, 1);
         Console.WriteLine(JsonSerializer.Serialize(result));
     }

@@ -16,6 +16,7 @@ public sealed class RunTracker
     private readonly double[] assignMs;
     private readonly double[] startMs;
     private readonly double[] completeMs;
+    private readonly double[] handoffMs;
     private readonly TaskCompletionSource[] completed;
     private int completedCount;
 
@@ -27,6 +28,8 @@ public sealed class RunTracker
         assignMs = new double[capacity];
         startMs = new double[capacity];
         completeMs = new double[capacity];
+        handoffMs = new double[capacity];
+        Array.Fill(handoffMs, double.NaN);
         completed = new TaskCompletionSource[capacity];
     }
 
@@ -48,11 +51,20 @@ public sealed class RunTracker
     /// <summary>The submit call of the ticket returned.</summary>
     public void Submitted(int ticket) => submitMs[ticket] = Since(submittedAt[ticket]);
 
-    /// <summary>The agent received the run carrying <paramref name="flowId"/>; returns its ticket.</summary>
-    public int Assigned(string flowId)
+    /// <summary>
+    /// The agent received the run carrying <paramref name="flowId"/>; returns its ticket. <paramref name="freedAt"/> is
+    /// when the same session last reported a completion (0 if never): when the run was already waiting then, the time
+    /// since is its handoff, how long a machine that came free stayed idle while a run waited for it.
+    /// </summary>
+    public int Assigned(string flowId, long freedAt = 0)
     {
         var ticket = TicketOf(flowId);
-        assignMs[ticket] = Since(Volatile.Read(ref submittedAt[ticket]));
+        var submitted = Volatile.Read(ref submittedAt[ticket]);
+        assignMs[ticket] = Since(submitted);
+        if (freedAt != 0 && submitted <= freedAt)
+        {
+            handoffMs[ticket] = Since(freedAt);
+        }
         return ticket;
     }
 
@@ -69,6 +81,12 @@ public sealed class RunTracker
 
     /// <summary>Submit → agent received, in ms, for tickets [from, from + count).</summary>
     public double[] AssignLatencies(int from, int count) => assignMs[from..(from + count)];
+
+    /// <summary>Completion report → next waiting run in the agent's hands, in ms, for the tickets of [from, from + count) that waited for a machine.</summary>
+    public double[] HandoffLatencies(int from, int count) => [.. handoffMs[from..(from + count)].Where(ms => !double.IsNaN(ms))];
+
+    /// <summary>Submit → agent received, in ms, for the tickets of [from, from + count) that found a free machine.</summary>
+    public double[] FirstWaveLatencies(int from, int count) => [.. Enumerable.Range(from, count).Where(t => double.IsNaN(handoffMs[t])).Select(t => assignMs[t])];
 
     /// <summary>Duration of the submit calls.</summary>
     public double[] SubmitLatencies(int from, int count) => submitMs[from..(from + count)];

@@ -248,10 +248,15 @@ public sealed class MachineGrain(
     public async Task CompleteRun(string runId, bool succeeded, string? outputs, string? error)
     {
         DemandPlaced(runId);
-        await GrainFactory.GetGrain<IRunGrain>(runId).Completed(Id, succeeded, outputs, error);
-        await GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).RunEnded(runId);
+        Validate.Optional(outputs, "outputs", Limits.MaxInputsLength);
+        Validate.Optional(error, "error", Limits.MaxDescriptionLength);
+        // Checked above, so the three writes cannot refuse: they go to storage together, and the session is free for
+        // the next run after one commit rather than three in a row.
         Forget(runId);
-        await state.WriteStateAsync();
+        await Task.WhenAll(
+            GrainFactory.GetGrain<IRunGrain>(runId).Completed(Id, succeeded, outputs, error),
+            GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).RunEnded(runId),
+            state.WriteStateAsync());
     }
 
     /// <inheritdoc />

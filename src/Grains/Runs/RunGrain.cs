@@ -79,7 +79,10 @@ public sealed class RunGrain(
         Run.PlanSource = route.Plan.SourceId;
         Run.PlanFromMapping = route.PlanFromMapping;
         Run.QueueDeadline = now + queueTimeout;
-        await SaveAsync();
+        // The audit entry joins the run's first write: the submission happened even if its group then refuses the run.
+        await Task.WhenAll(
+            SaveAsync(),
+            audit.RecordAsync(actor.Id, "run.submit", this.GetGrainId().ToString(), null, new { connectionId, flowId, Run.RunMode, Run.Priority, route.GroupId }));
         try
         {
             await GrainFactory.GetGrain<IMachineGroupGrain>(route.GroupId).Enqueue(ToQueued(route.Plan));
@@ -89,7 +92,6 @@ public sealed class RunGrain(
             await EndAsync(RunStatus.Failed, ex.Code.ToString());
             throw;
         }
-        await audit.RecordAsync(actor.Id, "run.submit", this.GetGrainId().ToString(), null, new { connectionId, flowId, Run.RunMode, Run.Priority, route.GroupId });
         return View();
     }
 
