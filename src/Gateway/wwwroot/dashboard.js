@@ -330,7 +330,7 @@
               : h('tr', {}, h('td', { class: 'empty', colspan: 3 }, 'No grain activity yet.'))))));
     }
 
-    const reloadOverview = throttle(loadOverview, 1000);
+    const reloadOverview = throttle(loadOverview, 2000);
     return {
       async refresh() {
         const work = [loadOverview()];
