@@ -9,9 +9,9 @@ namespace MachineGrid.Grains;
 /// A registered machine: its identity and key hash, its agent's heartbeat and sessions, its group, and the runs placed
 /// on it. It reports every availability change to the queue that schedules it: its group, or its own single-machine
 /// queue while it is in none. A durable reminder notices when the agent falls silent.
-/// Offers and their hand-over to the agent are not written on their own: the group holds every assignment durably, and
-/// one lost in a crash is revoked at its acknowledgement deadline and placed again; the next write (start, completion,
-/// heartbeat change or deactivation) carries them.
+/// Offers, their hand-over to the agent and starts are not written on their own: the group holds every assignment
+/// and start durably, and an offer lost in a crash is revoked at its acknowledgement deadline and placed again; the
+/// next write (completion, heartbeat change or deactivation) carries them.
 /// </summary>
 public sealed class MachineGrain(
     [PersistentState("machine")] IPersistentState<MachineState> state,
@@ -239,9 +239,9 @@ public sealed class MachineGrain(
         DemandPlaced(runId);
         await GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).RunStarted(runId, Id);
         await GrainFactory.GetGrain<IRunGrain>(runId).Started(Id);
+        // Not written on its own: the group and the run hold the start durably, and the completion writes this.
         Machine.Pending.Remove(runId);
         Machine.Started.Add(runId);
-        await state.WriteStateAsync();
     }
 
     /// <inheritdoc />
