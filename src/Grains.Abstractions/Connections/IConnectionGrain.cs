@@ -18,5 +18,6 @@ public interface IConnectionGrain : IGrainWithStringKey
 
     /// <summary>From a run: where to queue it and with which credentials; checks the actor may run flows through it.</summary>
     /// <exception cref="DomainException"><see cref="DomainErrorCode.ConnectionBroken"/>, <see cref="DomainErrorCode.Forbidden"/>.</exception>
+    [ReadOnly]
     Task<ConnectionRoute> Route(Actor actor);
 }

@@ -75,10 +75,12 @@ public sealed class ConnectionGrain(
         ThrowIfBroken();
         if (await DemandTarget(actor, Current) is { } machineGroup)
         {
-            // The machine joined a group and its break notice has not arrived (or was lost): break it here.
-            await MarkBroken($"Machine {Current.MachineId} joined group {machineGroup}; target the group.");
+            // The machine joined a group and its break notice has not arrived (or was lost). Routing is a read that
+            // interleaves with other routes, so the break is recorded by a message to this grain, not written here.
+            var reason = $"Machine {Current.MachineId} joined group {machineGroup}; target the group.";
+            _ = GrainFactory.GetGrain<IConnectionGrain>(GetPrimaryKeyString()).Break(reason);
+            throw new DomainException(DomainErrorCode.ConnectionBroken, $"Connection '{Current.Name}' is broken: {reason}");
         }
-        ThrowIfBroken();
         var groupId = Current.GroupId ?? GroupIds.SoloFor(Current.MachineId!);
         var plan = Current.CredentialId is { } credentialId
             ? new CredentialPlan(credentialId, await GrainFactory.GetGrain<ICredentialGrain>(credentialId).OptionForConnections(), new Dictionary<string, IReadOnlyList<CredentialOption>>())
