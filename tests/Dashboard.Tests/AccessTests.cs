@@ -15,7 +15,7 @@ public sealed class AccessTests(DashboardSite site)
     public async Task A_user_with_user_access_sees_the_group_but_no_maintenance_or_cancel_buttons()
     {
         var fleet = await site.NewFleetAsync(site.Admin, machines: 2);
-        await fleet.SubmitAsync(site.Admin, 2);
+        var runs = await fleet.SubmitAsync(site.Admin, 2);
         var (_, key, id) = await site.NewUserAsync("runner", EnvironmentRole.MachineUser);
         await site.Admin.ShareGroupAsync(fleet.Group.Id, id, ResourceAccess.User);
         var other = await site.NewFleetAsync(site.Admin, machines: 1);
@@ -34,6 +34,11 @@ public sealed class AccessTests(DashboardSite site)
         Assert.Equal(0, await browser.Page.Locator(Actions).CountAsync());
         Assert.Equal(0, await browser.Page.Locator("button", new() { HasTextString = "aintenance" }).CountAsync());
         Assert.Equal(0, await browser.Page.Locator("button", new() { HasTextString = "Cancel" }).CountAsync());
+
+        // Another principal's run in the group can be looked at, not changed.
+        await browser.ShowAsync($"#/runs/{runs[0].Id}");
+        await Assertions.Expect(browser.Page.Locator("[data-testid=run-reason]")).Not.ToBeEmptyAsync();
+        Assert.Equal(0, await browser.Page.Locator(Actions).CountAsync());
 
         // A group this user may not see is not shown, however it is asked for.
         await browser.ShowAsync($"#/groups/{other.Group.Id}");

@@ -131,7 +131,7 @@ public sealed class RunsApiTests(GatewayFixture fixture) : IClassFixture<Gateway
     }
 
     [Fact]
-    public async Task Only_the_submitter_and_admins_see_a_run()
+    public async Task A_principal_without_access_to_its_group_neither_sees_nor_cancels_a_run()
     {
         var groupId = await Grid.GroupAsync();
         var connectionId = await Grid.GroupConnectionAsync(groupId, await Grid.CredentialAsync());

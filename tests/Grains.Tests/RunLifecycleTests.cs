@@ -104,6 +104,34 @@ public sealed class RunLifecycleTests
     }
 
     [Fact]
+    public async Task Group_co_owners_manage_others_runs_and_group_users_only_see_them()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var group = await grid.CreateGroupAsync();
+        var run = await grid.SubmitAsync(await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot")));
+        var run2 = await grid.SubmitAsync(await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot2")));
+        var coOwner = Actors.Owner();
+        var user = Actors.User();
+        var stranger = Actors.Owner();
+        await grid.Group(group).Share(grid.Owner, coOwner.Id, ResourceAccess.CoOwner);
+        await grid.Group(group).Share(grid.Owner, user.Id, ResourceAccess.User);
+
+        var seen = await grid.RunGrain(run).Get(user);
+        var refusedToUser = await Assert.ThrowsAsync<DomainException>(() => grid.RunGrain(run).Cancel(user));
+        var refusedToStranger = await Assert.ThrowsAsync<DomainException>(() => grid.RunGrain(run).Get(stranger));
+        await grid.RunGrain(run2).MoveToTop(coOwner);
+        await grid.RunGrain(run).SetPriority(coOwner, RunPriority.High);
+        var cancelled = await grid.RunGrain(run).Cancel(coOwner);
+
+        Assert.Equal(RunStatus.Queued, seen.Status);
+        Assert.Equal(DomainErrorCode.Forbidden, refusedToUser.Code);
+        Assert.Equal(DomainErrorCode.Forbidden, refusedToStranger.Code);
+        Assert.Equal(RunStatus.Cancelled, cancelled.Status);
+        Assert.Equal([run2], (await grid.Group(group).GetQueue(grid.Owner)).Select(q => q.RunId));
+    }
+
+    [Fact]
     public async Task The_queue_keeps_its_order_across_a_host_restart()
     {
         var data = GridSilo.NewDataDirectory();

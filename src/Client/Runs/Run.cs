@@ -20,6 +20,7 @@ namespace MachineGrid.Client;
 /// <param name="GroupId">The group that scheduled it.</param>
 /// <param name="MaxAttempts">How many times it may be started.</param>
 /// <param name="Error">The error the agent reported, if it failed.</param>
+/// <param name="SubmittedBy">The principal that submitted it.</param>
 public sealed record Run(
     string Id,
     RunStatus Status,
@@ -37,4 +38,5 @@ public sealed record Run(
     RunMode? RunMode = null,
     string? GroupId = null,
     int? MaxAttempts = null,
-    string? Error = null);
+    string? Error = null,
+    PrincipalRef? SubmittedBy = null);

@@ -31,12 +31,12 @@ public sealed record RegisteredMachineResponse(
 public sealed record RunResponse(
     string Id, RunStatus Status, string StatusReason, string FlowId, RunMode RunMode, string? GroupId, string? MachineId,
     CredentialUsed? Credential, RunPriority Priority, DateTimeOffset EnqueuedAt, DateTimeOffset? AssignedAt, DateTimeOffset? StartedAt,
-    DateTimeOffset? EndedAt, int Attempts, int MaxAttempts, JsonElement? Outputs, string? Error)
+    DateTimeOffset? EndedAt, int Attempts, int MaxAttempts, JsonElement? Outputs, string? Error, PrincipalRef? SubmittedBy)
 {
     /// <summary>Converts a domain run.</summary>
     public static RunResponse From(RunView v) => new(
         v.Id, v.Status, v.StatusReason, v.FlowId, v.RunMode, v.GroupId, v.MachineId, v.Credential, v.Priority, v.EnqueuedAt,
-        v.AssignedAt, v.StartedAt, v.EndedAt, v.Attempts, v.MaxAttempts, Json.Parse(v.Outputs), v.Error);
+        v.AssignedAt, v.StartedAt, v.EndedAt, v.Attempts, v.MaxAttempts, Json.Parse(v.Outputs), v.Error, v.SubmittedBy);
 }
 
 /// <summary>The credential an agent signs in with: this is the only place a secret is ever sent.</summary>

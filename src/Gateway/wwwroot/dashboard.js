@@ -595,6 +595,7 @@
 
   function runPage(view, runId) {
     let run = null;
+    let groupAccess = null;
     const body = h('div');
     view.append(body);
     const path = `/runs/${encodeURIComponent(runId)}`;
@@ -608,15 +609,16 @@
       const steps = [['Queued', r.enqueuedAt], ['Assigned', r.assignedAt], ['Started', r.startedAt], ['Ended', r.endedAt]];
       const queued = r.status === 'Queued';
       const ended = ENDED.includes(r.status);
-      // The API let this principal read the run, and reading and changing a run share one rule on the server.
+      // Who may change a run (the server decides again): admins, its submitter, and co-owners of its group.
+      const manage = isAdmin() || (r.submittedBy && r.submittedBy.id === session.me.id) || canManage(groupAccess);
       body.replaceChildren(
         h('div', { class: 'head' },
           h('h1', {}, 'Run ', h('span', { class: 'mono' }, r.id)), badge(r.status), h('span', { class: 'muted', 'data-testid': 'run-reason' }, r.statusReason),
           h('span', { class: 'spacer' }),
-          queued ? h('select', { class: 'action-priority', 'aria-label': 'Priority', onchange: (e) => act(() => api('PATCH', path, { priority: e.target.value }), 'Priority changed.') },
+          manage && queued ? h('select', { class: 'action-priority', 'aria-label': 'Priority', onchange: (e) => act(() => api('PATCH', path, { priority: e.target.value }), 'Priority changed.') },
             PRIORITIES.map((p) => h('option', { value: p, selected: p === r.priority }, p))) : null,
-          queued ? h('button', { type: 'button', class: 'secondary action-top', onclick: () => act(() => api('POST', `${path}/move-to-top`), 'Moved to the top.') }, 'Move to top') : null,
-          ended ? null : h('button', { type: 'button', class: 'danger action-cancel', onclick: () => act(() => api('POST', `${path}/cancel`), 'Run cancelled.') }, 'Cancel run')),
+          manage && queued ? h('button', { type: 'button', class: 'secondary action-top', onclick: () => act(() => api('POST', `${path}/move-to-top`), 'Moved to the top.') }, 'Move to top') : null,
+          !manage || ended ? null : h('button', { type: 'button', class: 'danger action-cancel', onclick: () => act(() => api('POST', `${path}/cancel`), 'Run cancelled.') }, 'Cancel run')),
         h('div', { class: 'panel' }, h('h2', {}, 'Timeline'),
           h('div', { class: 'timeline', 'data-testid': 'timeline' }, steps.map(([name, at]) => h('div', { class: `step ${at ? 'done' : ''}` }, h('div', { class: 'name' }, name), h('div', { class: 'at' }, dateTime(at)))))),
         h('div', { class: 'panel' }, h('h2', {}, 'Details'),
@@ -635,6 +637,7 @@
     async function load() {
       try {
         run = await get(path);
+        groupAccess = run.groupId ? (await get(`/groups/${encodeURIComponent(run.groupId)}`).catch(() => null))?.access ?? null : null;
       } catch (error) {
         body.replaceChildren(h('div', { class: 'head' }, h('h1', {}, 'Run not available')), h('p', { class: 'error' }, error.message));
         return;

@@ -1,6 +1,6 @@
 namespace MachineGrid.Grains;
 
-/// <summary>A run as callers see it, with the machine and credential actually used.</summary>
+/// <summary>A run as callers see it, with the machine and credential actually used, and who submitted it.</summary>
 public sealed record RunView(
     string Id,
     RunStatus Status,
@@ -18,7 +18,8 @@ public sealed record RunView(
     int Attempts,
     int MaxAttempts,
     string? Outputs,
-    string? Error);
+    string? Error,
+    PrincipalRef? SubmittedBy = null);
 
 /// <summary>The credential a run signed in with: name and username, never the secret.</summary>
 public sealed record CredentialUsed(string Name, string Username);

@@ -50,7 +50,7 @@ public sealed class RunGrain(
     {
         if (Run.Created)
         {
-            DemandVisible(actor);
+            await DemandAccessAsync(actor, manage: false);
             return View();
         }
         AccessPolicy.DemandRole(actor, GridAction.RunFlow);
@@ -96,10 +96,10 @@ public sealed class RunGrain(
     }
 
     /// <inheritdoc />
-    public Task<RunView> Get(Actor actor)
+    public async Task<RunView> Get(Actor actor)
     {
-        DemandVisible(actor);
-        return Task.FromResult(View());
+        await DemandAccessAsync(actor, manage: false);
+        return View();
     }
 
     /// <inheritdoc />
@@ -108,7 +108,7 @@ public sealed class RunGrain(
     /// <inheritdoc />
     public async Task<RunView> Cancel(Actor actor)
     {
-        DemandVisible(actor);
+        await DemandAccessAsync(actor, manage: true);
         if (Ended)
         {
             throw new DomainException(DomainErrorCode.InvalidState, $"Run {GetPrimaryKeyString()} already ended ({Run.Status}).");
@@ -122,7 +122,7 @@ public sealed class RunGrain(
     /// <inheritdoc />
     public async Task<RunView> SetPriority(Actor actor, RunPriority priority)
     {
-        DemandVisible(actor);
+        await DemandAccessAsync(actor, manage: true);
         Validate.Enum(priority, "priority");
         DemandQueued();
         await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).Reprioritize(GetPrimaryKeyString(), priority);
@@ -136,7 +136,7 @@ public sealed class RunGrain(
     /// <inheritdoc />
     public async Task<RunView> MoveToTop(Actor actor)
     {
-        DemandVisible(actor);
+        await DemandAccessAsync(actor, manage: true);
         DemandQueued();
         await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).MoveToTop(GetPrimaryKeyString());
         await audit.RecordAsync(actor.Id, "run.move-to-top", this.GetGrainId().ToString(), null, null);
@@ -246,15 +246,24 @@ public sealed class RunGrain(
         return TimeSpan.FromSeconds(seconds.Value);
     }
 
-    private void DemandVisible(Actor actor)
+    /// <summary>
+    /// Admins and the submitter may see and manage the run; others with access to its group (or machine) may see it,
+    /// and co-owners of the group may also manage it (cancel, priority, move to top), as they manage its queue.
+    /// </summary>
+    private async Task DemandAccessAsync(Actor actor, bool manage)
     {
         if (!Run.Created)
         {
             throw new DomainException(DomainErrorCode.NotFound, $"Run {GetPrimaryKeyString()} does not exist.");
         }
-        if (!actor.IsAdmin && actor.Id != Run.Submitter.Id)
+        if (actor.IsAdmin || actor.Id == Run.Submitter.Id)
         {
-            throw new DomainException(DomainErrorCode.Forbidden, $"{actor.Name} did not submit run {GetPrimaryKeyString()}.");
+            return;
+        }
+        var access = await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).AccessOf(actor);
+        if (access is null || (manage && access is not (ResourceAccess.CoOwner or ResourceAccess.Owner)))
+        {
+            throw new DomainException(DomainErrorCode.Forbidden, $"{actor.Name} did not submit run {GetPrimaryKeyString()} and may not {(manage ? "manage" : "see")} it.");
         }
     }
 
@@ -291,5 +300,6 @@ public sealed class RunGrain(
         Run.Attempts,
         Run.MaxAttempts,
         Run.Outputs,
-        Run.Error);
+        Run.Error,
+        Run.Submitter);
 }
