@@ -36,7 +36,9 @@ public sealed class TestSilo : IAsyncDisposable
     public static async Task<TestSilo> StartAsync(Action<RuntimeOptions> configure, TimeProvider? clock = null, Action<IServiceCollection>? services = null, ILoggerProvider? logs = null)
     {
         clock ??= new ManualTimeProvider();
-        var builder = Host.CreateApplicationBuilder();
+        // Rooted at the binaries, not the working directory: the default configuration watches its root recursively, and
+        // a database under the working directory would make every write a file-change event.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         if (logs is not null)
         {
