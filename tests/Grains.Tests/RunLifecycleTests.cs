@@ -132,6 +132,36 @@ public sealed class RunLifecycleTests
     }
 
     [Fact]
+    public async Task A_machine_rebuilds_its_runs_from_its_group_after_a_host_restart()
+    {
+        var data = GridSilo.NewDataDirectory();
+        var clock = new Runtime.Testing.ManualTimeProvider();
+        var owner = Actors.Owner();
+        string machine, started, offered;
+        await using (var silo = await GridSilo.StartAsync(data, clock))
+        {
+            var grid = new Grid(silo, owner);
+            var group = await grid.CreateGroupAsync();
+            machine = (await grid.AddMachinesAsync(group, 1, MachineKind.Server, sessions: 2))[0];
+            started = await grid.SubmitAsync(await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot-a")));
+            offered = await grid.SubmitAsync(await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot-b")));
+            await Eventually.True(async () => (await grid.RunGrain(offered).Get(owner)).Status == RunStatus.Assigned, "both runs were placed");
+            Assert.Equal(2, (await grid.Machine(machine).TakeAssignments()).Count);
+            await grid.Machine(machine).StartRun(started);
+        }
+
+        await using var restarted = await GridSilo.StartAsync(data, clock);
+        var after = new Grid(restarted, owner);
+        var handedAgain = await after.Machine(machine).TakeAssignments();
+        await after.Machine(machine).StartRun(offered);
+        await after.Machine(machine).CompleteRun(started, true, null, null);
+
+        Assert.Equal([offered], handedAgain.Select(a => a.RunId));
+        Assert.Equal(RunStatus.Succeeded, (await after.RunGrain(started).Get(owner)).Status);
+        Assert.Equal(RunStatus.Running, (await after.RunGrain(offered).Get(owner)).Status);
+    }
+
+    [Fact]
     public async Task The_queue_keeps_its_order_across_a_host_restart()
     {
         var data = GridSilo.NewDataDirectory();

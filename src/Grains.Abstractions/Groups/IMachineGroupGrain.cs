@@ -47,6 +47,9 @@ public interface IMachineGroupGrain : IGrainWithStringKey, IRemindable
     /// <summary>From a run: queues it for assignment.</summary>
     Task Enqueue(QueuedRun run);
 
+    /// <summary>From a machine being activated: the runs placed on it and not ended, from which it rebuilds its own view.</summary>
+    Task<IReadOnlyList<PlacedRun>> RunsOn(string machineId);
+
     /// <summary>From a machine: the agent acknowledged the start of a run assigned here.</summary>
     Task RunStarted(string runId, string machineId);
 

@@ -325,6 +325,10 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<PlacedRun>> RunsOn(string machineId) =>
+        Task.FromResult<IReadOnlyList<PlacedRun>>([.. Runs.Assigned.Values.Where(a => a.MachineId == machineId).Select(a => new PlacedRun(OfferOf(a), a.Started))]);
+
+    /// <inheritdoc />
     public async Task RunStarted(string runId, string machineId)
     {
         if (!Runs.Assigned.TryGetValue(runId, out var entry) || entry.MachineId != machineId)
@@ -493,10 +497,19 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         changedRuns.Add(run.RunId);
         Group.Members[machineId].BusyUsers[run.RunId] = credential.Username;
         deadlines.Add((assigned.AcknowledgeBy, run.RunId));
-        var offer = new Assignment(run.RunId, run.FlowId, run.RunMode, credential.CredentialId, credential.Username, assigned.AcknowledgeBy, now + Limits.AssignmentAckTimeout + run.RunTimeout);
+        var offer = OfferOf(assigned);
         Announce(run.RunId, r => r.Assigned(machineId, credential, now));
         AnnounceToMachine(machineId, machine => machine.Offer(offer));
     }
+
+    private static Assignment OfferOf(AssignedEntry assigned) => new(
+        assigned.Run.RunId,
+        assigned.Run.FlowId,
+        assigned.Run.RunMode,
+        assigned.Credential.CredentialId,
+        assigned.Credential.Username,
+        assigned.AcknowledgeBy,
+        assigned.RunDeadline ?? assigned.AcknowledgeBy + assigned.Run.RunTimeout);
 
     private CredentialPlan PlanOf(GroupRun run) =>
         Group.Plans.TryGetValue(run.PlanSource, out var plan) ? plan : new CredentialPlan(run.PlanSource, null, new Dictionary<string, IReadOnlyList<CredentialOption>>());

@@ -9,9 +9,8 @@ namespace MachineGrid.Grains;
 /// A registered machine: its identity and key hash, its agent's heartbeat and sessions, its group, and the runs placed
 /// on it. It reports every availability change to the queue that schedules it: its group, or its own single-machine
 /// queue while it is in none. A durable reminder notices when the agent falls silent.
-/// Offers, their hand-over to the agent and starts are not written on their own: the group holds every assignment
-/// and start durably, and an offer lost in a crash is revoked at its acknowledgement deadline and placed again; the
-/// next write (completion, heartbeat change or deactivation) carries them.
+/// The runs placed on it are not stored here: the group holds every assignment and start durably, and an activation
+/// rebuilds this machine's view from its group (runs not yet started are handed to the agent again).
 /// </summary>
 public sealed class MachineGrain(
     [PersistentState("machine")] IPersistentState<MachineState> state,
@@ -30,6 +29,20 @@ public sealed class MachineGrain(
     private string Id => GetPrimaryKeyString();
 
     private string Resource => $"machine {Id}";
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!Machine.Created)
+        {
+            return;
+        }
+        foreach (var placed in await GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).RunsOn(Id))
+        {
+            Machine.Runs[placed.Assignment.RunId] = placed.Assignment;
+            (placed.Started ? Machine.Started : Machine.Pending).Add(placed.Assignment.RunId);
+        }
+    }
 
     private string QueueGroupId => Machine.GroupId ?? GroupIds.SoloFor(Id);
 
@@ -239,7 +252,6 @@ public sealed class MachineGrain(
         DemandPlaced(runId);
         await GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).RunStarted(runId, Id);
         await GrainFactory.GetGrain<IRunGrain>(runId).Started(Id);
-        // Not written on its own: the group and the run hold the start durably, and the completion writes this.
         Machine.Pending.Remove(runId);
         Machine.Started.Add(runId);
     }
@@ -250,13 +262,12 @@ public sealed class MachineGrain(
         DemandPlaced(runId);
         Validate.Optional(outputs, "outputs", Limits.MaxInputsLength);
         Validate.Optional(error, "error", Limits.MaxDescriptionLength);
-        // Checked above, so the three writes cannot refuse: they go to storage together, and the session is free for
-        // the next run after one commit rather than three in a row.
+        // Checked above, so neither can refuse: both writes go to storage together, and the session is free for the
+        // next run after one commit rather than two in a row.
         Forget(runId);
         await Task.WhenAll(
             GrainFactory.GetGrain<IRunGrain>(runId).Completed(Id, succeeded, outputs, error),
-            GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).RunEnded(runId),
-            state.WriteStateAsync());
+            GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).RunEnded(runId));
     }
 
     /// <inheritdoc />
@@ -290,13 +301,13 @@ public sealed class MachineGrain(
     }
 
     /// <inheritdoc />
-    public async Task Withdraw(string runId)
+    public Task Withdraw(string runId)
     {
         if (Machine.Runs.ContainsKey(runId))
         {
             Forget(runId);
-            await state.WriteStateAsync();
         }
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />

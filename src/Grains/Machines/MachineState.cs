@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MachineGrid.Grains;
 
 /// <summary>Persistent state of a machine. The machine key is kept only as a SHA-256 hash.</summary>
@@ -60,12 +62,15 @@ public sealed class MachineState
     /// <summary>Connections that target the machine directly.</summary>
     public List<string> DirectConnections { get; set; } = [];
 
-    /// <summary>Runs placed here and not ended, by id.</summary>
+    /// <summary>Runs placed here and not ended, by id. Not stored: the group holds them, and activation rebuilds this.</summary>
+    [JsonIgnore]
     public Dictionary<string, Assignment> Runs { get; set; } = [];
 
-    /// <summary>Run ids whose assignment the agent has not taken yet.</summary>
+    /// <summary>Run ids whose assignment the agent has not taken yet (not stored).</summary>
+    [JsonIgnore]
     public List<string> Pending { get; set; } = [];
 
-    /// <summary>Run ids the agent has started.</summary>
+    /// <summary>Run ids the agent has started (not stored).</summary>
+    [JsonIgnore]
     public List<string> Started { get; set; } = [];
 }
