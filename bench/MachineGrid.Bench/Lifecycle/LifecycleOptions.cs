@@ -42,7 +42,7 @@ public sealed record LifecycleOptions(
             perGroup,
             sessions,
             args.Number("runs", 20_000),
-            args.Number("warmup", 5_000),
+            args.Number("warmup", 20_000),
             args.Number("concurrency", groups * perGroup * sessions),
             args.Flag("profile"),
             args.Flag("keep-data"));
