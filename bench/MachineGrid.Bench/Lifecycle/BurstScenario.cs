@@ -13,23 +13,13 @@ public static class BurstScenario
     /// <summary>Runs a warm-up burst and the measured burst, and prints the result.</summary>
     public static async Task RunAsync(LifecycleOptions options)
     {
-        await using var storage = await BenchStorage.CreateAsync(options);
-        Console.Error.WriteLine($"Starting a silo on {storage.Describe()} with {options.Machines} machines...");
-        await using var grid = await InProcessGrid.StartAsync(options, storage);
-        var tracker = new RunTracker(options.Warmup + options.Runs);
-        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var agents = Task.WhenAll(grid.Machines.SelectMany(m => Enumerable.Range(0, options.Sessions).Select(_ => Task.Run(() => InProcessAgent.RunAsync(grid, m, tracker, stop.Task)))));
-        var heartbeats = InProcessLifecycle.HeartbeatLoopAsync(grid, stop.Task);
-
-        await BurstAsync(grid, tracker, 0, options.Warmup, "warm-up");
+        await using var fleet = await InProcessFleet.StartAsync(options);
+        await BurstAsync(fleet.Grid, fleet.Tracker, 0, options.Warmup, "warm-up");
         using var probe = new RuntimeProbe(options.Profile);
         probe.Start();
-        var wall = await BurstAsync(grid, tracker, options.Warmup, options.Runs, "measure");
+        var wall = await BurstAsync(fleet.Grid, fleet.Tracker, options.Warmup, options.Runs, "measure");
         var seen = probe.Stop(options.Runs);
-        stop.TrySetResult();
-        await agents;
-        await heartbeats;
-        LifecycleReport.Print("burst", options, storage.Describe(), tracker, options.Warmup, options.Runs, wall, seen);
+        LifecycleReport.Print("burst", options, fleet.Storage.Describe(), fleet.Tracker, options.Warmup, options.Runs, wall, seen);
     }
 
     private static async Task<TimeSpan> BurstAsync(InProcessGrid grid, RunTracker tracker, int from, int count, string phase)
