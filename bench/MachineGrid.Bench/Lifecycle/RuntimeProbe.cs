@@ -21,6 +21,8 @@ public sealed class RuntimeProbe : IDisposable
     private TimeSpan cpuAtStart;
     private long startedAt;
     private int[] gcAtStart = [];
+    private long jittedAtStart;
+    private TimeSpan jitTimeAtStart;
     private long allocatedAtStart;
     private TimeSpan pausedAtStart;
     private (long Written, long Writes, long Read) ioAtStart;
@@ -94,6 +96,8 @@ public sealed class RuntimeProbe : IDisposable
         gcAtStart = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         allocatedAtStart = GC.GetTotalAllocatedBytes();
         pausedAtStart = GC.GetTotalPauseDuration();
+        jittedAtStart = System.Runtime.JitInfo.GetCompiledMethodCount();
+        jitTimeAtStart = System.Runtime.JitInfo.GetCompilationTime();
         ioAtStart = ProcessIo();
         startedAt = Stopwatch.GetTimestamp();
         recording = true;
@@ -111,6 +115,7 @@ public sealed class RuntimeProbe : IDisposable
         var perRun = Math.Max(lifecycles, 1);
         text.AppendLine($"  cpu        {cpu.TotalSeconds:F1} s over {wall.TotalSeconds:F1} s wall = {cpu / wall / Environment.ProcessorCount * 100:F0}% of {Environment.ProcessorCount} cores; {cpu.TotalMicroseconds / perRun:F0} µs CPU per lifecycle");
         text.AppendLine($"  gc         gen0 {GC.CollectionCount(0) - gcAtStart[0]}, gen1 {GC.CollectionCount(1) - gcAtStart[1]}, gen2 {GC.CollectionCount(2) - gcAtStart[2]}; {allocated / perRun / 1024.0:F1} KiB allocated per lifecycle; paused {(GC.GetTotalPauseDuration() - pausedAtStart).TotalMilliseconds:F0} ms ({(GC.GetTotalPauseDuration() - pausedAtStart) / wall * 100:F1}% of wall); heap {GC.GetTotalMemory(false) / 1024 / 1024} MiB; server GC {System.Runtime.GCSettings.IsServerGC}");
+        text.AppendLine($"  jit        {System.Runtime.JitInfo.GetCompiledMethodCount() - jittedAtStart:N0} methods compiled, {(System.Runtime.JitInfo.GetCompilationTime() - jitTimeAtStart).TotalMilliseconds:F0} ms compiling");
         if (commits > 0)
         {
             text.AppendLine($"  storage    {commits:N0} commits ({commits / wall.TotalSeconds:N0}/s), {writes:N0} writes ({(double)writes / perRun:F1} per lifecycle, {(double)writes / commits:F1} per commit), " +
