@@ -162,6 +162,42 @@ public sealed class RunLifecycleTests
     }
 
     [Fact]
+    public async Task A_run_rebuilds_its_assignment_and_start_from_its_group_when_a_second_host_opens_the_database_as_after_a_crash()
+    {
+        var data = GridSilo.NewDataDirectory();
+        var owner = Actors.Owner();
+        // The first host is never stopped before the second opens the file, so nothing is written on deactivation:
+        // the second host sees only what was durable, as after a crash.
+        await using var crashed = await GridSilo.StartAsync(data);
+        var grid = new Grid(crashed, owner);
+        var group = await grid.CreateGroupAsync();
+        var machine = (await grid.AddMachinesAsync(group, 1, MachineKind.Server, sessions: 2))[0];
+        var started = await grid.SubmitAsync(await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot-a")));
+        var offered = await grid.SubmitAsync(await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot-b")));
+        await Eventually.True(async () => (await grid.RunGrain(offered).Get(owner)).Status == RunStatus.Assigned, "both runs were placed");
+        Assert.Equal(2, (await grid.Machine(machine).TakeAssignments()).Count);
+        await grid.Machine(machine).StartRun(started);
+        var before = await grid.RunGrain(started).Get(owner);
+
+        await using var second = await GridSilo.StartAsync(data, new Runtime.Testing.ManualTimeProvider(crashed.ManualClock.GetUtcNow()));
+        var after = new Grid(second, owner);
+        var running = await after.RunGrain(started).Get(owner);
+        var assigned = await after.RunGrain(offered).Get(owner);
+        await after.Machine(machine).StartRun(started);
+        await after.Machine(machine).StartRun(offered);
+        await after.Machine(machine).CompleteRun(started, true, null, null);
+
+        Assert.Equal((RunStatus.Running, RunStatusReason.Started, machine, "robot-a", 1), (running.Status, running.StatusReason, running.MachineId, running.Credential?.Username, running.Attempts));
+        Assert.Equal(before.AssignedAt, running.AssignedAt);
+        Assert.NotNull(running.StartedAt);
+        Assert.Equal((RunStatus.Assigned, machine, "robot-b", 0, (DateTimeOffset?)null), (assigned.Status, assigned.MachineId, assigned.Credential?.Username, assigned.Attempts, assigned.StartedAt));
+        Assert.Equal(RunStatus.Succeeded, (await after.RunGrain(started).Get(owner)).Status);
+        Assert.Equal((RunStatus.Running, 1), ((await after.RunGrain(offered).Get(owner)).Status, (await after.RunGrain(offered).Get(owner)).Attempts));
+        var onMachine = await after.Grains.GetGrain<IDirectoryGrain>("environment").ListRuns(owner, new RunFilter(MachineId: machine, Status: RunStatus.Running), null, 10);
+        Assert.Equal([offered], onMachine.Items.Select(r => r.Id));
+    }
+
+    [Fact]
     public async Task The_queue_keeps_its_order_across_a_host_restart()
     {
         var data = GridSilo.NewDataDirectory();

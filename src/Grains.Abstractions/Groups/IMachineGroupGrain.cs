@@ -50,6 +50,9 @@ public interface IMachineGroupGrain : IGrainWithStringKey, IRemindable
     /// <summary>From a machine being activated: the runs placed on it and not ended, from which it rebuilds its own view.</summary>
     Task<IReadOnlyList<PlacedRun>> RunsOn(string machineId);
 
+    /// <summary>From a run being activated: where this group placed it, or null when the group does not hold it as placed.</summary>
+    Task<RunPlacement?> PlacementOf(string runId);
+
     /// <summary>From a machine: the agent acknowledged the start of a run assigned here.</summary>
     Task RunStarted(string runId, string machineId);
 

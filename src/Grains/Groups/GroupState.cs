@@ -72,6 +72,12 @@ public sealed class AssignedEntry
     /// <summary>The credential it signs in with.</summary>
     public required CredentialOption Credential { get; set; }
 
+    /// <summary>When it was assigned.</summary>
+    public DateTimeOffset AssignedAt { get; set; }
+
+    /// <summary>When the agent acknowledged the start; null while not started.</summary>
+    public DateTimeOffset? StartedAt { get; set; }
+
     /// <summary>When the agent must have acknowledged the start.</summary>
     public DateTimeOffset AcknowledgeBy { get; set; }
 

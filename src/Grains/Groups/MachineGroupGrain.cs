@@ -317,9 +317,10 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         }
         if (!Group.Plans.TryGetValue(run.Plan.SourceId, out var known) || !known.SameAs(run.Plan))
         {
-            Group.Plans[run.Plan.SourceId] = run.Plan;
             detailsChanged = true;
         }
+        // Keep the newest instance even when equal: the next runs bring the same instance, which compares by reference.
+        Group.Plans[run.Plan.SourceId] = run.Plan;
         AddToQueue(new QueuedEntry { Run = GroupRun.From(run), Rank = RankOf(run.Priority), Order = Runs.NextOrder++ });
         await CommitAsync();
     }
@@ -327,6 +328,12 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     /// <inheritdoc />
     public Task<IReadOnlyList<PlacedRun>> RunsOn(string machineId) =>
         Task.FromResult<IReadOnlyList<PlacedRun>>([.. Runs.Assigned.Values.Where(a => a.MachineId == machineId).Select(a => new PlacedRun(OfferOf(a), a.Started))]);
+
+    /// <inheritdoc />
+    public Task<RunPlacement?> PlacementOf(string runId) =>
+        Task.FromResult(Runs.Assigned.TryGetValue(runId, out var entry)
+            ? new RunPlacement(entry.MachineId, entry.Credential, entry.AssignedAt, entry.StartedAt, entry.Attempts)
+            : null);
 
     /// <inheritdoc />
     public async Task RunStarted(string runId, string machineId)
@@ -339,7 +346,8 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         {
             deadlines.Remove((entry.AcknowledgeBy, runId));
             entry.Started = true;
-            entry.RunDeadline = TimeProvider.GetUtcNow() + entry.Run.RunTimeout;
+            entry.StartedAt = TimeProvider.GetUtcNow();
+            entry.RunDeadline = entry.StartedAt + entry.Run.RunTimeout;
             deadlines.Add((entry.RunDeadline.Value, runId));
             changedRuns.Add(runId);
             await CommitAsync();
@@ -490,6 +498,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
             Run = run,
             MachineId = machineId,
             Credential = credential,
+            AssignedAt = now,
             AcknowledgeBy = now + Limits.AssignmentAckTimeout,
             Attempts = entry.Attempts + 1,
         };

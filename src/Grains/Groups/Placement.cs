@@ -23,6 +23,10 @@ public static class Placement
             if (member.BusyUsers.Count < bestLoad && Check(run, plan, member, out var option) == Verdict.Fits)
             {
                 (machineId, credential, bestLoad) = (id, option!, member.BusyUsers.Count);
+                if (bestLoad == 0)
+                {
+                    break;
+                }
             }
         }
         return bestLoad != int.MaxValue;
@@ -87,7 +91,6 @@ public static class Placement
         {
             return Verdict.CredentialFailed;
         }
-        var sessions = machine.SignedInUsers.Union(member.BusyUsers.Values, StringComparer.OrdinalIgnoreCase).Count();
         var verdict = Verdict.Busy;
         foreach (var option in options)
         {
@@ -99,7 +102,7 @@ public static class Placement
                 (RunMode.Attended, false, _) => Verdict.NoSessionForUser,
                 (RunMode.Attended, true, _) => Verdict.Fits,
                 (RunMode.Unattended, true, _) => Verdict.UserAlreadySignedIn,
-                _ => sessions < machine.MaxSessions ? Verdict.Fits : Verdict.Busy,
+                _ => SessionsInUse(machine, member) < machine.MaxSessions ? Verdict.Fits : Verdict.Busy,
             };
             if (result == Verdict.Fits)
             {
@@ -110,6 +113,11 @@ public static class Placement
         }
         return verdict;
     }
+
+    private static int SessionsInUse(MachineAvailability machine, MemberState member) =>
+        machine.SignedInUsers.Count == 0 && member.BusyUsers.Count <= 1
+            ? member.BusyUsers.Count
+            : machine.SignedInUsers.Union(member.BusyUsers.Values, StringComparer.OrdinalIgnoreCase).Count();
 
     /// <summary>Why a member cannot take a run; the order is the order reasons are listed in.</summary>
     private enum Verdict

@@ -5,8 +5,10 @@ namespace MachineGrid.Grains;
 
 /// <summary>
 /// One run: its request, its status with reasons, and the machine and credential actually used. Its group enforces
-/// the queue and run timeouts with the group's one durable reminder. A run found still queued on activation
-/// re-enqueues itself (the group ignores runs it already has), so a crash between the two writes loses nothing.
+/// the queue and run timeouts with the group's one durable reminder. The run writes its state when submitted, requeued
+/// and ended; its assignment and start are written by its group, which holds placed runs durably, and a run rebuilds
+/// them from the group on activation. A run found still queued there re-enqueues itself (the group ignores runs it
+/// already has), so a crash between the two writes of a submission loses nothing.
 /// </summary>
 public sealed class RunGrain(
     [PersistentState("run")] IPersistentState<RunState> state,
@@ -24,8 +26,17 @@ public sealed class RunGrain(
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (!Run.Created || Ended)
+        {
+            return;
+        }
+        if (await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).PlacementOf(GetPrimaryKeyString()) is { } placed)
+        {
+            Rebuild(placed);
+            return;
+        }
         // Without a plan the run was assigned before, so its group has held it durably ever since.
-        if (Run.Created && Run.Status == RunStatus.Queued && Run.PlanSource is { } source)
+        if (Run.Status == RunStatus.Queued && Run.PlanSource is { } source)
         {
             try
             {
@@ -161,14 +172,9 @@ public sealed class RunGrain(
         {
             return;
         }
-        Run.Status = RunStatus.Assigned;
-        Run.StatusReason = RunStatusReason.Assigned;
-        Run.MachineId = machineId;
-        Run.Credential = credential;
-        Run.AssignedAt = at;
-        // The plan source is only needed to re-enqueue a run its group may not have; the group has this one.
-        Run.PlanSource = null;
-        await SaveAsync();
+        Place(machineId, credential, at);
+        // The group wrote the assignment before announcing it; only the index rows move (to the machine).
+        await IndexAsync();
     }
 
     /// <inheritdoc />
@@ -188,16 +194,18 @@ public sealed class RunGrain(
     /// <inheritdoc />
     public async Task Started(string machineId)
     {
+        // Already started there: a run activated after its group recorded the start, or an agent repeating itself.
+        if (Run.Status == RunStatus.Running && Run.MachineId == machineId)
+        {
+            return;
+        }
         if (Run.Status != RunStatus.Assigned || Run.MachineId != machineId)
         {
             throw new DomainException(DomainErrorCode.InvalidState, $"Run {GetPrimaryKeyString()} is not assigned to machine {machineId}.");
         }
-        var now = TimeProvider.GetUtcNow();
-        Run.Status = RunStatus.Running;
-        Run.StatusReason = RunStatusReason.Started;
-        Run.StartedAt = now;
-        Run.Attempts++;
-        await SaveAsync();
+        MarkStarted(TimeProvider.GetUtcNow(), Run.Attempts + 1);
+        // The group wrote the start before the machine told the run.
+        await IndexAsync();
     }
 
     /// <inheritdoc />
@@ -213,14 +221,49 @@ public sealed class RunGrain(
     Task IRunGrain.Ended(RunStatus status, string reason) => !Run.Created || Ended ? Task.CompletedTask : EndAsync(status, reason);
 
     /// <summary>Writes the state and, in the same group commit, moves the run's index rows.</summary>
-    private async Task SaveAsync()
+    private Task SaveAsync() => Task.WhenAll(IndexAsync(), state.WriteStateAsync());
+
+    /// <summary>Moves the run's index rows to its current view (when they change) and tells watchers.</summary>
+    private Task IndexAsync()
     {
         var view = View();
         var before = Run.IndexedStatus is { } indexed ? view with { Status = indexed, MachineId = Run.IndexedMachineId } : null;
         events.RunChanged(Run.GroupId, Run.IndexedStatus, view);
-        // Recorded before the write so the state written is the state held (nothing left dirty for deactivation to write).
+        // Recorded before any state write so the state written is the state held.
         (Run.IndexedStatus, Run.IndexedMachineId) = (view.Status, view.MachineId);
-        await Task.WhenAll(state.WriteStateAsync(), index.UpdateAsync(Run.Submitter.Id, Run.GroupId, before, view));
+        return index.UpdateAsync(Run.Submitter.Id, Run.GroupId, before, view);
+    }
+
+    /// <summary>Takes the placement its group holds, as it was when the run was last active.</summary>
+    private void Rebuild(RunPlacement placed)
+    {
+        Place(placed.MachineId, placed.Credential, placed.AssignedAt);
+        Run.Attempts = placed.Attempts - 1;
+        if (placed.StartedAt is { } startedAt)
+        {
+            MarkStarted(startedAt, placed.Attempts);
+        }
+        // The index rows moved to the machine when it was assigned.
+        (Run.IndexedStatus, Run.IndexedMachineId) = (Run.Status, Run.MachineId);
+    }
+
+    private void Place(string machineId, CredentialOption credential, DateTimeOffset at)
+    {
+        Run.Status = RunStatus.Assigned;
+        Run.StatusReason = RunStatusReason.Assigned;
+        Run.MachineId = machineId;
+        Run.Credential = credential;
+        Run.AssignedAt = at;
+        // The plan source is only needed to re-enqueue a run its group may not have; the group has this one.
+        Run.PlanSource = null;
+    }
+
+    private void MarkStarted(DateTimeOffset at, int attempts)
+    {
+        Run.Status = RunStatus.Running;
+        Run.StatusReason = RunStatusReason.Started;
+        Run.StartedAt = at;
+        Run.Attempts = attempts;
     }
 
     private async Task EndAsync(RunStatus status, string reason)

@@ -5,17 +5,20 @@ namespace MachineGrid.Grains;
 
 /// <summary>
 /// Query-side index of runs in the <c>runs</c> index table, so lists stay fast at millions of stored runs. Each run has a
-/// row <c>a/{time}/{id}</c> holding its view, and key-only rows by status, group, machine and submitter, each either
-/// <c>…/t/{time}/{id}</c> or by status <c>…/s/{bucket}/{time}/{id}</c>. Keys embed the enqueue time inverted, so a
-/// forward scan of a prefix yields newest first. Runs not ended (Queued, Assigned, Running) share the bucket
-/// <c>Active</c> and their stored view is the one written at submission: they pass through these states within
-/// moments, so lists ask such runs for their current view instead, and only submission, a change of machine and the
-/// end of a run write rows.
+/// row <c>a/{time}/{id}</c> holding its view (together, the list of all runs), and key-only rows by status, group,
+/// machine and submitter: <c>…/t/{time}/{id}</c> and, except for machines, <c>…/s/{bucket}/{time}/{id}</c>. Keys embed
+/// the enqueue time inverted, so a forward scan of a prefix yields newest first. Runs not ended (Queued, Assigned,
+/// Running) share the bucket <c>Active</c> and their stored view is the one written at submission: they pass through
+/// these states within moments, so lists ask such runs for their current view instead, and only submission, a change
+/// of machine and the end of a run write rows.
 /// </summary>
 public sealed class RunIndex(IIndexStore index)
 {
     /// <summary>The index table.</summary>
     public const string Table = "runs";
+
+    /// <summary>Rows holding each run's view (written at submission and at the end), which also list every run newest first.</summary>
+    private const string ViewPrefix = "a/";
 
     /// <summary>Moves the run's rows from its previous view (null when new) to its current one.</summary>
     public Task UpdateAsync(string submitterId, string groupId, RunView? before, RunView after)
@@ -28,7 +31,7 @@ public sealed class RunIndex(IIndexStore index)
             .ToList();
         if (before is null || IsEnded(after.Status))
         {
-            changes.Add(IndexChange.Put(Table, $"a/{suffix}", JsonSerializer.SerializeToUtf8Bytes(after)));
+            changes.Add(IndexChange.Put(Table, ViewPrefix + suffix, JsonSerializer.SerializeToUtf8Bytes(after)));
         }
         return changes.Count == 0 ? Task.CompletedTask : index.ApplyAsync(changes);
     }
@@ -46,9 +49,9 @@ public sealed class RunIndex(IIndexStore index)
         {
             var rows = await index.ScanAsync(Table, prefix, after, limit + 1);
             var suffixes = rows.Select(r => r.Key[prefix.Length..]).ToList();
-            var found = await Task.WhenAll(suffixes.Select(async suffix =>
+            var found = await Task.WhenAll(rows.Select(async (row, i) =>
             {
-                var stored = await ViewAsync(suffix);
+                var stored = prefix == ViewPrefix ? JsonSerializer.Deserialize<RunView>(row.Value)! : await ViewAsync(suffixes[i]);
                 return IsEnded(stored.Status) ? stored : await current(stored.Id);
             }));
             for (var i = 0; i < found.Length; i++)
@@ -78,7 +81,8 @@ public sealed class RunIndex(IIndexStore index)
         var status = filter.Status is { } s ? $"s/{Bucket(s)}/" : "t/";
         if (filter.MachineId is { } machine)
         {
-            return $"m/{machine}/{status}";
+            // A machine's rows are not kept by status: the status filter reads its runs newest first.
+            return $"m/{machine}/t/";
         }
         if (filter.GroupId is { } group)
         {
@@ -86,7 +90,7 @@ public sealed class RunIndex(IIndexStore index)
         }
         if (actor.IsAdmin)
         {
-            return filter.Status is { } only ? $"s/{Bucket(only)}/" : "all/";
+            return filter.Status is { } only ? $"s/{Bucket(only)}/" : ViewPrefix;
         }
         return $"p/{actor.Id}/{status}";
     }
@@ -94,7 +98,6 @@ public sealed class RunIndex(IIndexStore index)
     private static IEnumerable<string> Keys(string submitterId, string groupId, RunView view, string suffix)
     {
         var status = $"s/{Bucket(view.Status)}/";
-        yield return $"all/{suffix}";
         yield return $"{status}{suffix}";
         yield return $"p/{submitterId}/t/{suffix}";
         yield return $"p/{submitterId}/{status}{suffix}";
@@ -102,14 +105,14 @@ public sealed class RunIndex(IIndexStore index)
         yield return $"g/{groupId}/{status}{suffix}";
         if (view.MachineId is { } machine)
         {
+            // Only one row per machine: keyed by machine, these rows land on a different page for each run.
             yield return $"m/{machine}/t/{suffix}";
-            yield return $"m/{machine}/{status}{suffix}";
         }
     }
 
     private async Task<RunView> ViewAsync(string suffix)
     {
-        var row = await index.ScanAsync(Table, $"a/{suffix}", null, 1);
+        var row = await index.ScanAsync(Table, ViewPrefix + suffix, null, 1);
         return JsonSerializer.Deserialize<RunView>(row[0].Value)!;
     }
 
