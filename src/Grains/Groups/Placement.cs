@@ -20,7 +20,7 @@ public static class Placement
         var bestLoad = int.MaxValue;
         foreach (var (id, member) in group.Members)
         {
-            if (member.BusyUsers.Count < bestLoad && Check(run, plan, member, out var option) == Verdict.Fits)
+            if (member.BusyUsers.Count < bestLoad && !IsFull(run, member) && Check(run, plan, member, out var option) == Verdict.Fits)
             {
                 (machineId, credential, bestLoad) = (id, option!, member.BusyUsers.Count);
                 if (bestLoad == 0)
@@ -113,6 +113,10 @@ public static class Placement
         }
         return verdict;
     }
+
+    /// <summary>An unattended run needs a free session, and with no user signed in a full machine cannot give one whatever the credential.</summary>
+    private static bool IsFull(GroupRun run, MemberState member) =>
+        run.RunMode == RunMode.Unattended && member.Machine.SignedInUsers.Count == 0 && SessionsInUse(member.Machine, member) >= member.Machine.MaxSessions;
 
     private static int SessionsInUse(MachineAvailability machine, MemberState member) =>
         machine.SignedInUsers.Count == 0 && member.BusyUsers.Count <= 1

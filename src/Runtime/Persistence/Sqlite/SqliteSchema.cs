@@ -13,7 +13,6 @@ internal static class SqliteSchema
         PRAGMA busy_timeout = 30000;
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = FULL;
-        PRAGMA cache_size = -65536;
         PRAGMA wal_autocheckpoint = 16384;
         """;
 
