@@ -5,13 +5,13 @@ namespace MachineGrid.Bench.Lifecycle;
 
 /// <summary>
 /// One session of a simulated machine's agent, calling the machine grain directly: long-waits for an offer the way the
-/// gateway's <c>GET /agent/assignments</c> does (subscribe to the machine's signal, take, wait), then starts the run and
-/// completes it at once.
+/// gateway's <c>GET /agent/assignments</c> does (subscribe to the machine's signal, take, wait), then starts the run,
+/// runs the flow for the given time (none by default), and completes it.
 /// </summary>
 public static class InProcessAgent
 {
     /// <summary>Works until <paramref name="stop"/> completes.</summary>
-    public static async Task RunAsync(InProcessGrid grid, string machineId, RunTracker tracker, Task stop)
+    public static async Task RunAsync(InProcessGrid grid, string machineId, RunTracker tracker, TimeSpan flow, Task stop)
     {
         var machine = grid.Grains.GetGrain<IMachineGrain>(machineId);
         var signals = grid.Signals;
@@ -30,6 +30,10 @@ public static class InProcessAgent
             var started = Stopwatch.GetTimestamp();
             await machine.StartRun(assignment.RunId);
             tracker.Started(ticket, RunTracker.Since(started));
+            if (flow > TimeSpan.Zero)
+            {
+                await Task.Delay(flow);
+            }
             var completing = Stopwatch.GetTimestamp();
             freedAt = completing;
             await machine.CompleteRun(assignment.RunId, true, null, null);

@@ -27,7 +27,7 @@ public sealed class InProcessFleet : IAsyncDisposable
         Console.Error.WriteLine($"Starting a silo on {storage.Describe()} with {options.Machines} machines...");
         var fleet = new InProcessFleet(storage, await InProcessGrid.StartAsync(options, storage), new RunTracker(options.Warmup + options.Runs));
         var agents = fleet.Grid.Machines.SelectMany(m => Enumerable.Range(0, options.Sessions)
-            .Select(_ => Task.Run(() => InProcessAgent.RunAsync(fleet.Grid, m, fleet.Tracker, fleet.stop.Task))));
+            .Select(_ => Task.Run(() => InProcessAgent.RunAsync(fleet.Grid, m, fleet.Tracker, TimeSpan.FromMilliseconds(options.FlowMs), fleet.stop.Task))));
         fleet.working = Task.WhenAll([.. agents, fleet.HeartbeatLoopAsync()]);
         return fleet;
     }

@@ -12,6 +12,7 @@ namespace MachineGrid.Bench.Lifecycle;
 /// <param name="Concurrency">Lifecycles in flight at once (each submitter waits for its run to complete before the next).</param>
 /// <param name="Profile">Also count grain calls per grain type.</param>
 /// <param name="KeepData">Leave the data folder (SQLite file) behind for inspection.</param>
+/// <param name="FlowMs">How long an in-process agent runs each flow (between start and complete); 0 completes at once.</param>
 public sealed record LifecycleOptions(
     string Mode,
     string Storage,
@@ -23,7 +24,8 @@ public sealed record LifecycleOptions(
     int Warmup,
     int Concurrency,
     bool Profile,
-    bool KeepData)
+    bool KeepData,
+    int FlowMs = 0)
 {
     /// <summary>Every machine of the fleet.</summary>
     public int Machines => Groups * MachinesPerGroup;
@@ -45,7 +47,8 @@ public sealed record LifecycleOptions(
             args.Number("warmup", 20_000),
             args.Number("concurrency", groups * perGroup * sessions),
             args.Flag("profile"),
-            args.Flag("keep-data"));
+            args.Flag("keep-data"),
+            args.Number("flow-ms", 0));
     }
 
     /// <summary>The burst scenario's options: one group, every run submitted at once.</summary>
@@ -60,5 +63,6 @@ public sealed record LifecycleOptions(
         args.Number("warmup", 1_000),
         0,
         args.Flag("profile"),
-        args.Flag("keep-data"));
+        args.Flag("keep-data"),
+        args.Number("flow-ms", 0));
 }

@@ -20,7 +20,7 @@ public static class LifecycleReport
         var peakRss = RuntimeProbe.PeakRssMb();
         Console.WriteLine();
         Console.WriteLine($"{scenario}: {options.Mode} on {storage}");
-        Console.WriteLine($"  fleet      {options.Groups} group(s) x {options.MachinesPerGroup} machines x {options.Sessions} session(s); {(scenario == "burst" ? "all submitted at once" : $"{options.Concurrency} lifecycles in flight")}");
+        Console.WriteLine($"  fleet      {options.Groups} group(s) x {options.MachinesPerGroup} machines x {options.Sessions} session(s); {(scenario == "burst" ? "all submitted at once" : $"{options.Concurrency} lifecycles in flight")}; {(options.FlowMs > 0 ? $"each flow runs {options.FlowMs} ms" : "flows complete at once")}");
         Console.WriteLine($"  runs       {count:N0} in {wall.TotalSeconds:F2} s = {perSecond:N0} lifecycles/s (after {options.Warmup:N0} warm-up)");
         Console.WriteLine($"  assign     {assign}   (submit -> agent has the assignment)");
         Console.WriteLine($"  free slot  {placed}   ({firstWave.Length:N0} runs that found a free machine: submit -> agent has it)");
