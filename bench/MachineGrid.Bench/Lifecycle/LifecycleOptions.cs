@@ -60,7 +60,7 @@ public sealed record LifecycleOptions(
         args.Number("machines", 50),
         args.Number("sessions", 1),
         args.Number("runs", 1_000),
-        args.Number("warmup", 1_000),
+        args.Number("warmup", 10_000),
         0,
         args.Flag("profile"),
         args.Flag("keep-data"),
