@@ -177,8 +177,7 @@ public sealed class ApiSurfaceTests(LiveGateway gateway)
     {
         var maker = await gateway.NewMakerAsync();
         var fleet = await gateway.NewFleetAsync(maker, machines: 1);
-        var credential = await maker.CreateCredentialAsync(new CreateCredentialRequest("svc-" + fleet.Group.Name, "svc", CredentialStore.Local, Secret: "pw"));
-        var connection = await maker.CreateConnectionAsync(new CreateConnectionRequest("to-" + fleet.Group.Name, ConnectionTarget.Group(fleet.Group.Id), CredentialId: credential.Id));
+        var (credential, connection) = await LiveGateway.ConnectAsync(maker, fleet, "svc");
         var key = "order-" + Guid.NewGuid().ToString("N");
 
         // No agent runs, so the machine stays offline and the runs wait in the queue.

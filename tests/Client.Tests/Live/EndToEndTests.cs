@@ -23,8 +23,7 @@ public sealed class EndToEndTests(LiveGateway gateway)
     {
         var maker = await gateway.NewMakerAsync();
         var fleet = await gateway.NewFleetAsync(maker, machines: 3);
-        var credential = await maker.CreateCredentialAsync(new CreateCredentialRequest("svc-" + fleet.Group.Name, "svc-e2e", CredentialStore.Local, Secret: "s3cret-e2e"));
-        var connection = await maker.CreateConnectionAsync(new CreateConnectionRequest("to-" + fleet.Group.Name, ConnectionTarget.Group(fleet.Group.Id), CredentialId: credential.Id));
+        var (credential, connection) = await LiveGateway.ConnectAsync(maker, fleet, "svc-e2e", "s3cret-e2e");
         var counters = new FleetCounters();
         var flows = new FlowRunner(TimeSpan.FromMilliseconds(20), [new FlowCommand("echo", """printf '{"user":"%s","inputs":%s}' "$MACHINEGRID_USERNAME" "$MACHINEGRID_INPUTS" """)]);
         using var stop = new CancellationTokenSource();
@@ -59,8 +58,7 @@ public sealed class EndToEndTests(LiveGateway gateway)
     {
         var maker = await gateway.NewMakerAsync();
         var fleet = await gateway.NewFleetAsync(maker, machines: 1);
-        var credential = await maker.CreateCredentialAsync(new CreateCredentialRequest("svc-" + fleet.Group.Name, "svc", CredentialStore.Local, Secret: "pw"));
-        var connection = await maker.CreateConnectionAsync(new CreateConnectionRequest("to-" + fleet.Group.Name, ConnectionTarget.Group(fleet.Group.Id), CredentialId: credential.Id));
+        var (credential, connection) = await LiveGateway.ConnectAsync(maker, fleet, "svc");
         var flows = new FlowRunner(TimeSpan.Zero, [new FlowCommand("broken", "echo disk full >&2; exit 2")]);
         using var stop = new CancellationTokenSource();
         var machines = fleet.RunAsync(FastMachines(flows), new FleetCounters(), stop.Token);
@@ -84,8 +82,7 @@ public sealed class EndToEndTests(LiveGateway gateway)
     {
         var maker = await gateway.NewMakerAsync();
         var fleet = await gateway.NewFleetAsync(maker, machines: 2);
-        var credential = await maker.CreateCredentialAsync(new CreateCredentialRequest("att-" + fleet.Group.Name, "att-user", CredentialStore.Local, Secret: "pw"));
-        var connection = await maker.CreateConnectionAsync(new CreateConnectionRequest("to-" + fleet.Group.Name, ConnectionTarget.Group(fleet.Group.Id), CredentialId: credential.Id));
+        var (credential, connection) = await LiveGateway.ConnectAsync(maker, fleet, "att-user");
         var (signedIn, fingerprint) = fleet.Machines[0];
         var (other, otherFingerprint) = fleet.Machines[1];
         var options = FastMachines(new FlowRunner(TimeSpan.FromMilliseconds(10)));

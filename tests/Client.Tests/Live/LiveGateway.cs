@@ -67,6 +67,14 @@ public sealed class LiveGateway : IAsyncLifetime
         return new TestFleet(this, group, identities);
     }
 
+    /// <summary>Creates a credential for <paramref name="username"/> and a connection to the fleet's group that signs in with it.</summary>
+    public static async Task<(Credential Credential, Connection Connection)> ConnectAsync(MachineGridClient owner, TestFleet fleet, string username, string secret = "pw")
+    {
+        var credential = await owner.CreateCredentialAsync(new CreateCredentialRequest($"{username}-{fleet.Group.Name}", username, CredentialStore.Local, Secret: secret));
+        var connection = await owner.CreateConnectionAsync(new CreateConnectionRequest("to-" + fleet.Group.Name, ConnectionTarget.Group(fleet.Group.Id), CredentialId: credential.Id));
+        return (credential, connection);
+    }
+
     /// <summary>An agent client for a machine key.</summary>
     public AgentClient Agent(string machineKey) => Track(new AgentClient(Http, machineKey));
 
