@@ -33,9 +33,11 @@ public sealed class TurnTests
     public async Task An_always_interleave_call_passes_a_blocked_call()
     {
         await using var silo = await Silos.InMemory();
-        var grain = silo.GrainFactory.GetGrain<IInterleaveGrain>(Probe.NewKey("interleave"));
+        var key = Probe.NewKey("interleave");
+        var grain = silo.GrainFactory.GetGrain<IInterleaveGrain>(key);
 
         var blocked = grain.Block();
+        await Eventually.True(() => Probe.Of(key).Contains("blocked"), "the blocking call started");
         var queued = grain.Ping();
         Assert.Equal("interleaved pong", await grain.InterleavedPing());
         Assert.False(blocked.IsCompleted);
@@ -50,9 +52,11 @@ public sealed class TurnTests
     public async Task Read_only_calls_interleave_with_each_other_but_not_with_writers()
     {
         await using var silo = await Silos.InMemory();
-        var grain = silo.GrainFactory.GetGrain<IInterleaveGrain>(Probe.NewKey("readonly"));
+        var key = Probe.NewKey("readonly");
+        var grain = silo.GrainFactory.GetGrain<IInterleaveGrain>(key);
 
         var reading = grain.ReadBlock();
+        await Eventually.True(() => Probe.Of(key).Contains("read-blocked"), "the blocking read started");
         Assert.Equal("read pong", await grain.ReadPing());
         var writer = grain.Ping();
         await Task.Delay(50);

@@ -2,7 +2,7 @@ namespace MachineGrid.Runtime.Tests.Grains;
 
 public interface IInterleaveGrain : IGrainWithStringKey
 {
-    /// <summary>Waits until <see cref="Release"/> is called.</summary>
+    /// <summary>Records "blocked" and waits until <see cref="Release"/> is called (wait for the record before releasing).</summary>
     Task Block();
 
     Task<string> Ping();
@@ -27,7 +27,11 @@ public sealed class InterleaveGrain : Grain, IInterleaveGrain
 {
     private TaskCompletionSource gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public Task Block() => gate.Task;
+    public Task Block()
+    {
+        Probe.Record(GetPrimaryKeyString(), "blocked");
+        return gate.Task;
+    }
 
     public Task<string> Ping() => Task.FromResult("pong");
 
@@ -40,7 +44,11 @@ public sealed class InterleaveGrain : Grain, IInterleaveGrain
         return Task.CompletedTask;
     }
 
-    public Task ReadBlock() => gate.Task;
+    public Task ReadBlock()
+    {
+        Probe.Record(GetPrimaryKeyString(), "read-blocked");
+        return gate.Task;
+    }
 
     public Task<string> ReadPing() => Task.FromResult("read pong");
 
