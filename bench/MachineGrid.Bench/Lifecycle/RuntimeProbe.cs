@@ -115,6 +115,8 @@ public sealed class RuntimeProbe : IDisposable
         var perRun = Math.Max(lifecycles, 1);
         text.AppendLine($"  cpu        {cpu.TotalSeconds:F1} s over {wall.TotalSeconds:F1} s wall = {cpu / wall / Environment.ProcessorCount * 100:F0}% of {Environment.ProcessorCount} cores; {cpu.TotalMicroseconds / perRun:F0} µs CPU per lifecycle");
         text.AppendLine($"  gc         gen0 {GC.CollectionCount(0) - gcAtStart[0]}, gen1 {GC.CollectionCount(1) - gcAtStart[1]}, gen2 {GC.CollectionCount(2) - gcAtStart[2]}; {allocated / perRun / 1024.0:F1} KiB allocated per lifecycle; paused {(GC.GetTotalPauseDuration() - pausedAtStart).TotalMilliseconds:F0} ms ({(GC.GetTotalPauseDuration() - pausedAtStart) / wall * 100:F1}% of wall); heap {GC.GetTotalMemory(false) / 1024 / 1024} MiB; server GC {System.Runtime.GCSettings.IsServerGC}");
+        var last = GC.GetGCMemoryInfo(GCKind.Ephemeral);
+        text.AppendLine($"  last gc    gen{last.Generation}, pause {(last.PauseDurations.Length > 0 ? last.PauseDurations[0].TotalMilliseconds : 0):F1} ms, promoted {last.PromotedBytes / 1024 / 1024} MiB, pinned {last.PinnedObjectsCount}, compacted {last.Compacted}, concurrent {last.Concurrent}, fragmented {last.FragmentedBytes / 1024 / 1024} MiB, heap {last.HeapSizeBytes / 1024 / 1024} MiB");
         text.AppendLine($"  jit        {System.Runtime.JitInfo.GetCompiledMethodCount() - jittedAtStart:N0} methods compiled, {(System.Runtime.JitInfo.GetCompilationTime() - jitTimeAtStart).TotalMilliseconds:F0} ms compiling");
         if (commits > 0)
         {
