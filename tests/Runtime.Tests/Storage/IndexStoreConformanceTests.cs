@@ -215,7 +215,7 @@ public abstract class IndexStoreConformanceTests : StorageSuite
         Task failing;
         Task sharingTheBatch;
         Task<string> stateWrite;
-        await using (await Backend.HoldWritesAsync())
+        await using (await Backend.HoldOneBatchAsync(Opened.Storage))
         {
             failing = Index.ApplyAsync([Put(Runs, "good-1", "x"), IndexChange.Delete(Runs, "kept"), Put(Runs, "bad", "x"), Put(Runs, "good-2", "x")]);
             sharingTheBatch = Index.ApplyAsync([Put(Runs, "other", "x")]);

@@ -38,7 +38,7 @@ public sealed class PostgresStorageTests(PostgresServer server) : StorageConform
         await using var database = new PostgresDatabase(ConnectionString);
         var storage = new PostgresGrainStorage(database);
         Task<string>[] batch;
-        await using (await Backend.HoldWritesAsync())
+        await using (await Backend.HoldOneBatchAsync(storage))
         {
             // PostgreSQL rejects a NUL character in text, which fails the whole transaction.
             batch = [
