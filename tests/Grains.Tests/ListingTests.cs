@@ -1,3 +1,5 @@
+using MachineGrid.Runtime.Persistence;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace MachineGrid.Grains.Tests;
@@ -166,4 +168,46 @@ public sealed class ListingTests
 
         Assert.Equal(DomainErrorCode.Validation, error.Code);
     }
+
+    [Fact]
+    public async Task A_status_filter_that_matches_few_of_many_rows_reads_a_bounded_number_per_page_and_the_cursor_goes_on()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var runs = new RunIndex(grid.Silo.Services.GetRequiredService<IIndexStore>());
+        var start = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var running = View("r-oldest", RunStatus.Running, start);
+        var ended = Enumerable.Range(1, (RunIndex.MaxScannedRows * 2) + 50).Select(i => View($"r-{i:D5}", RunStatus.Succeeded, start.AddSeconds(i))).ToList();
+        await Task.WhenAll(ended.Prepend(running).Select(view => runs.UpdateAsync("p-1", "g-1", null, view)));
+        var prefix = RunIndex.PrefixFor(Actors.Admin, new RunFilter(MachineId: "m-1", Status: RunStatus.Running));
+        var asked = new List<string>();
+        Task<RunView> Current(string id)
+        {
+            asked.Add(id);
+            return Task.FromResult(running);
+        }
+
+        var pages = new List<Page<RunView>>();
+        string? cursor = null;
+        do
+        {
+            pages.Add(await runs.PageAsync(prefix, cursor, 10, RunStatus.Running, Current));
+            cursor = pages[^1].Next;
+        }
+        while (cursor is not null && pages.Count < 10);
+
+        Assert.Equal(3, pages.Count);
+        Assert.Empty(pages[0].Items);
+        Assert.NotNull(pages[0].Next);
+        Assert.Empty(pages[1].Items);
+        Assert.Equal(["r-oldest"], pages[2].Items.Select(r => r.Id));
+        Assert.Null(pages[2].Next);
+        Assert.Equal(["r-oldest"], asked);
+        var unfiltered = await runs.PageAsync(prefix, null, 10, null, Current);
+        Assert.Equal(10, unfiltered.Items.Count);
+        Assert.Equal($"r-{(RunIndex.MaxScannedRows * 2) + 50:D5}", unfiltered.Items[0].Id);
+    }
+
+    private static RunView View(string id, RunStatus status, DateTimeOffset enqueuedAt) =>
+        new(id, status, "test", "flow", RunMode.Unattended, "g-1", "m-1", null, RunPriority.Normal, enqueuedAt, enqueuedAt, enqueuedAt, null, 1, 1, null, null);
 }

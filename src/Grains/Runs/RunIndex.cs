@@ -17,6 +17,13 @@ public sealed class RunIndex(IIndexStore index)
     /// <summary>The index table.</summary>
     public const string Table = "runs";
 
+    /// <summary>
+    /// Most rows one page request reads while filtering by status. A filter that matches few of many rows (a machine's
+    /// running run among its history, or one status among a long queue) returns a shorter page with a cursor to go on
+    /// from, instead of reading the whole prefix in one request.
+    /// </summary>
+    public const int MaxScannedRows = 1000;
+
     /// <summary>Rows holding each run's view (written at submission and at the end), which also list every run newest first.</summary>
     private const string ViewPrefix = "a/";
 
@@ -39,15 +46,19 @@ public sealed class RunIndex(IIndexStore index)
     /// <summary>
     /// One page of runs under an index prefix (see <see cref="PrefixFor"/>), newest first; only those in
     /// <paramref name="status"/> when given. Runs not ended are asked for their current view through <paramref name="current"/>.
+    /// A filtered page stops after <see cref="MaxScannedRows"/> rows read, possibly short of <paramref name="limit"/>,
+    /// with a cursor after the last row read.
     /// </summary>
     public async Task<Page<RunView>> PageAsync(string prefix, string? cursor, int limit, RunStatus? status, Func<string, Task<RunView>> current)
     {
         var views = new List<RunView>(limit);
         var after = cursor is null ? null : prefix + cursor;
         string? last = null;
+        var scanned = 0;
         while (true)
         {
             var rows = await index.ScanAsync(Table, prefix, after, limit + 1);
+            scanned += rows.Count;
             var suffixes = rows.Select(r => r.Key[prefix.Length..]).ToList();
             var found = await Task.WhenAll(rows.Select(async (row, i) =>
             {
@@ -70,6 +81,10 @@ public sealed class RunIndex(IIndexStore index)
             if (rows.Count <= limit)
             {
                 return new Page<RunView>(views, null);
+            }
+            if (scanned >= MaxScannedRows)
+            {
+                return new Page<RunView>(views, suffixes[^1]);
             }
             after = rows[^1].Key;
         }
