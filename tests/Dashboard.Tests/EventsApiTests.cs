@@ -3,7 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MachineGrid.Client;
+using MachineGrid.Gateway;
 using MachineGrid.Gateway.Tests;
+using MachineGrid.TestSupport;
 using Xunit;
 
 namespace MachineGrid.Dashboard.Tests;
@@ -128,6 +130,47 @@ public sealed class EventsApiTests(DashboardSite site)
         if (Directory.Exists(host.DataDirectory))
         {
             Directory.Delete(host.DataDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task One_principal_may_hold_a_bounded_number_of_streams_and_a_closed_one_frees_its_slot()
+    {
+        var (_, key, _) = await site.NewUserAsync("many-tabs", EnvironmentRole.EnvironmentMaker);
+        var (_, otherKey, _) = await site.NewUserAsync("other-tab", EnvironmentRole.EnvironmentMaker);
+        var streams = new List<EventReader>();
+        try
+        {
+            for (var i = 0; i < EventStreamSlots.MaxPerPrincipal; i++)
+            {
+                streams.Add(await OpenStreamAsync("/api/v1/events", key));
+                Assert.Equal("ready", (await streams[^1].NextAsync()).Event);
+            }
+
+            using (var refused = await site.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/v1/events") { Headers = { Authorization = new("Bearer", key) } }, HttpCompletionOption.ResponseHeadersRead))
+            {
+                await ExpectProblem(refused, HttpStatusCode.Conflict, "InvalidState");
+            }
+            using (var ticketRefused = await site.Http.GetAsync($"/api/v1/events?ticket={await TicketAsync(key)}", HttpCompletionOption.ResponseHeadersRead))
+            {
+                await ExpectProblem(ticketRefused, HttpStatusCode.Conflict, "InvalidState");
+            }
+            using (var other = await OpenStreamAsync("/api/v1/events", otherKey))
+            {
+                Assert.Equal("ready", (await other.NextAsync()).Event);
+            }
+
+            streams[0].Dispose();
+            streams.RemoveAt(0);
+            await Eventually.True(async () =>
+            {
+                using var retry = await site.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/v1/events") { Headers = { Authorization = new("Bearer", key) } }, HttpCompletionOption.ResponseHeadersRead);
+                return retry.StatusCode == HttpStatusCode.OK;
+            }, "a closed stream frees its slot");
+        }
+        finally
+        {
+            streams.ForEach(stream => stream.Dispose());
         }
     }
 

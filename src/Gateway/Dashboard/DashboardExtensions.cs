@@ -17,6 +17,7 @@ public static class DashboardExtensions
     {
         services.AddSingleton<RuntimeStatistics>();
         services.AddSingleton<EventTickets>();
+        services.AddSingleton<EventStreamSlots>();
         services.AddSingleton<EventBroadcaster>();
         services.AddSingleton<StatsSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<StatsSampler>());

@@ -36,6 +36,7 @@ public static class EventsApi
         HttpContext http,
         string? ticket,
         EventTickets tickets,
+        EventStreamSlots slots,
         IGrainFactory grains,
         EventBroadcaster broadcaster,
         StatsSampler stats,
@@ -44,6 +45,7 @@ public static class EventsApi
         TimeProvider time)
     {
         var actor = Authenticate(http, ticket, tickets);
+        http.Response.RegisterForDispose(slots.Take(actor.Id));
         var stream = new EventStream(actor, grains, broadcaster, stats, json.Value.SerializerOptions, time);
         return TypedResults.ServerSentEvents(stream.ReadAllAsync(lifetime.ApplicationStopping));
     }
