@@ -227,7 +227,7 @@ public sealed class RunGrain(
     private Task IndexAsync()
     {
         var view = View();
-        var before = Run.IndexedStatus is { } indexed ? view with { Status = indexed, MachineId = Run.IndexedMachineId } : null;
+        (RunStatus, string?)? before = Run.IndexedStatus is { } indexed ? (indexed, Run.IndexedMachineId) : null;
         events.RunChanged(Run.GroupId, Run.IndexedStatus, view);
         // Recorded before any state write so the state written is the state held.
         (Run.IndexedStatus, Run.IndexedMachineId) = (view.Status, view.MachineId);

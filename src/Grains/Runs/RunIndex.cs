@@ -27,15 +27,36 @@ public sealed class RunIndex(IIndexStore index)
     /// <summary>Rows holding each run's view (written at submission and at the end), which also list every run newest first.</summary>
     private const string ViewPrefix = "a/";
 
-    /// <summary>Moves the run's rows from its previous view (null when new) to its current one.</summary>
-    public Task UpdateAsync(string submitterId, string groupId, RunView? before, RunView after)
+    /// <summary>Moves the run's rows from where its previous status and machine put them (null when new) to its current view.</summary>
+    public Task UpdateAsync(string submitterId, string groupId, (RunStatus Status, string? MachineId)? before, RunView after)
     {
+        // Built from what changed rather than by comparing key sets: this runs at every step of every run.
         var suffix = Suffix(after);
-        var wanted = Keys(submitterId, groupId, after, suffix).ToHashSet();
-        var existing = before is null ? [] : Keys(submitterId, groupId, before, suffix).ToHashSet();
-        var changes = existing.Where(k => !wanted.Contains(k)).Select(k => IndexChange.Delete(Table, k))
-            .Concat(wanted.Where(k => !existing.Contains(k)).Select(k => IndexChange.Put(Table, k, [])))
-            .ToList();
+        var bucket = Bucket(after.Status);
+        var changes = new List<IndexChange>(8);
+        if (before is null)
+        {
+            changes.Add(IndexChange.Put(Table, $"p/{submitterId}/t/{suffix}", []));
+            changes.Add(IndexChange.Put(Table, $"g/{groupId}/t/{suffix}", []));
+            AddStatusRows(changes, submitterId, groupId, bucket, suffix, put: true);
+        }
+        else if (Bucket(before.Value.Status) is var previous && previous != bucket)
+        {
+            AddStatusRows(changes, submitterId, groupId, previous, suffix, put: false);
+            AddStatusRows(changes, submitterId, groupId, bucket, suffix, put: true);
+        }
+        if (before?.MachineId != after.MachineId)
+        {
+            // Only one row per machine: keyed by machine, these rows land on a different page for each run.
+            if (before?.MachineId is { } previousMachine)
+            {
+                changes.Add(IndexChange.Delete(Table, $"m/{previousMachine}/t/{suffix}"));
+            }
+            if (after.MachineId is { } machine)
+            {
+                changes.Add(IndexChange.Put(Table, $"m/{machine}/t/{suffix}", []));
+            }
+        }
         if (before is null || IsEnded(after.Status))
         {
             changes.Add(IndexChange.Put(Table, ViewPrefix + suffix, JsonSerializer.SerializeToUtf8Bytes(after)));
@@ -110,18 +131,12 @@ public sealed class RunIndex(IIndexStore index)
         return $"p/{actor.Id}/{status}";
     }
 
-    private static IEnumerable<string> Keys(string submitterId, string groupId, RunView view, string suffix)
+    /// <summary>Puts or deletes the run's rows under its status bucket: all runs, its submitter's and its group's.</summary>
+    private static void AddStatusRows(List<IndexChange> changes, string submitterId, string groupId, string bucket, string suffix, bool put)
     {
-        var status = $"s/{Bucket(view.Status)}/";
-        yield return $"{status}{suffix}";
-        yield return $"p/{submitterId}/t/{suffix}";
-        yield return $"p/{submitterId}/{status}{suffix}";
-        yield return $"g/{groupId}/t/{suffix}";
-        yield return $"g/{groupId}/{status}{suffix}";
-        if (view.MachineId is { } machine)
+        foreach (var key in (ReadOnlySpan<string>)[$"s/{bucket}/{suffix}", $"p/{submitterId}/s/{bucket}/{suffix}", $"g/{groupId}/s/{bucket}/{suffix}"])
         {
-            // Only one row per machine: keyed by machine, these rows land on a different page for each run.
-            yield return $"m/{machine}/t/{suffix}";
+            changes.Add(put ? IndexChange.Put(Table, key, []) : IndexChange.Delete(Table, key));
         }
     }
 
