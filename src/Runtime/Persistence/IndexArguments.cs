@@ -29,8 +29,8 @@ internal static class IndexArguments
         for (var i = 0; i < copy.Length; i++)
         {
             var change = changes[i] ?? throw new ArgumentException($"Change {i} is null.", nameof(changes));
-            CheckText(change.Table, $"Change {i}: the table name", 1, MaxTableLength, int.MaxValue, nameof(changes));
-            CheckText(change.Key, $"Change {i}: the key", 1, MaxKeyLength, MaxKeyBytes, nameof(changes));
+            CheckText(change.Table, new What("the table name", i), 1, MaxTableLength, int.MaxValue, nameof(changes));
+            CheckText(change.Key, new What("the key", i), 1, MaxKeyLength, MaxKeyBytes, nameof(changes));
             copy[i] = change;
         }
         return copy;
@@ -42,7 +42,7 @@ internal static class IndexArguments
         ValidateCount(table, prefix);
         if (after is not null)
         {
-            CheckText(after, "The key to start after", 0, int.MaxValue, int.MaxValue, nameof(after));
+            CheckText(after, new What("The key to start after"), 0, int.MaxValue, int.MaxValue, nameof(after));
         }
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxScanLimit);
@@ -51,11 +51,11 @@ internal static class IndexArguments
     /// <summary>Checks the arguments of <see cref="IIndexStore.CountAsync"/>.</summary>
     public static void ValidateCount(string table, string prefix)
     {
-        CheckText(table, "The table name", 1, MaxTableLength, int.MaxValue, nameof(table));
-        CheckText(prefix, "The prefix", 0, int.MaxValue, int.MaxValue, nameof(prefix));
+        CheckText(table, new What("The table name"), 1, MaxTableLength, int.MaxValue, nameof(table));
+        CheckText(prefix, new What("The prefix"), 0, int.MaxValue, int.MaxValue, nameof(prefix));
     }
 
-    private static void CheckText(string? value, string what, int minLength, int maxLength, int maxBytes, string parameterName)
+    private static void CheckText(string? value, What what, int minLength, int maxLength, int maxBytes, string parameterName)
     {
         if (value is null)
         {
@@ -72,7 +72,7 @@ internal static class IndexArguments
         }
     }
 
-    private static long Utf8Length(string value, string what, string parameterName)
+    private static long Utf8Length(string value, What what, string parameterName)
     {
         if (value.Contains('\0'))
         {
@@ -94,5 +94,11 @@ internal static class IndexArguments
             text = text[used..];
         }
         return bytes;
+    }
+
+    /// <summary>Names the checked text in error messages; formatted only when a check fails, since every write is checked.</summary>
+    private readonly record struct What(string Label, int? Change = null)
+    {
+        public override string ToString() => Change is { } i ? $"Change {i}: {Label}" : Label;
     }
 }
