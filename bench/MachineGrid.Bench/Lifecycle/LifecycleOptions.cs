@@ -10,7 +10,7 @@ namespace MachineGrid.Bench.Lifecycle;
 /// <param name="Runs">Measured lifecycles.</param>
 /// <param name="Warmup">Lifecycles run first and not measured.</param>
 /// <param name="Concurrency">Lifecycles in flight at once (each submitter waits for its run to complete before the next).</param>
-/// <param name="Profile">Also count grain calls per grain type.</param>
+/// <param name="Profile">Also count grain calls per grain type and sample allocations by type.</param>
 /// <param name="KeepData">Leave the data folder (SQLite file) behind for inspection.</param>
 /// <param name="FlowMs">How long an in-process agent runs each flow (between start and complete); 0 completes at once.</param>
 public sealed record LifecycleOptions(

@@ -7,12 +7,13 @@ namespace MachineGrid.Bench.Lifecycle;
 
 /// <summary>
 /// Watches the process while a phase runs: the runtime's storage meters (commits, writes per commit, commit latency),
-/// optionally grain calls per grain type, CPU time, garbage collections and peak RSS.
+/// optionally grain calls per grain type and allocations per type, CPU time, garbage collections and peak RSS.
 /// </summary>
 public sealed class RuntimeProbe : IDisposable
 {
     private readonly MeterListener listener = new();
     private readonly ConcurrentDictionary<string, long> calls = new();
+    private readonly AllocationSampler? allocations;
     private long commits;
     private long writes;
     private long commitMicros;
@@ -30,6 +31,7 @@ public sealed class RuntimeProbe : IDisposable
     /// <summary>Listens to the runtime's meter; grain calls only when <paramref name="countCalls"/>.</summary>
     public RuntimeProbe(bool countCalls)
     {
+        allocations = countCalls ? new AllocationSampler() : null;
         listener.InstrumentPublished = (instrument, l) =>
         {
             if (instrument.Meter.Name != Runtime.Diagnostics.RuntimeMetrics.MeterName)
@@ -100,6 +102,7 @@ public sealed class RuntimeProbe : IDisposable
         jitTimeAtStart = System.Runtime.JitInfo.GetCompilationTime();
         ioAtStart = ProcessIo();
         startedAt = Stopwatch.GetTimestamp();
+        allocations?.Start();
         recording = true;
     }
 
@@ -136,11 +139,19 @@ public sealed class RuntimeProbe : IDisposable
             text.AppendLine($"  calls      {total:N0} grain calls, {(double)total / perRun:F1} per lifecycle: " +
                 string.Join(", ", calls.OrderByDescending(c => c.Value).Select(c => $"{c.Key} {(double)c.Value / perRun:F1}")));
         }
+        if (allocations is not null)
+        {
+            text.AppendLine($"  allocated  {allocations.Stop(lifecycles)}");
+        }
         return text.ToString().TrimEnd();
     }
 
     /// <inheritdoc />
-    public void Dispose() => listener.Dispose();
+    public void Dispose()
+    {
+        listener.Dispose();
+        allocations?.Dispose();
+    }
 
     /// <summary>Bytes this process had written to storage, write calls, and bytes read through read calls (Linux <c>/proc/self/io</c>); zeros elsewhere.</summary>
     private static (long Written, long Writes, long Read) ProcessIo()
