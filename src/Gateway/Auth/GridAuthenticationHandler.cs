@@ -23,7 +23,10 @@ public sealed class GridAuthenticationHandler(
     IGrainFactory grains,
     TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    private static readonly ConcurrentDictionary<string, (ClaimsPrincipal Principal, long Expires)> Cache = new();
+    private const int MaxKeyLength = 256;
+    private static readonly ConcurrentDictionary<string, (ClaimsPrincipal Principal, long Expires)> Cache = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, (ClaimsPrincipal Principal, long Expires)>.AlternateLookup<ReadOnlySpan<char>> CacheBySpan =
+        Cache.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <inheritdoc />
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -33,24 +36,42 @@ public sealed class GridAuthenticationHandler(
         {
             return AuthenticateResult.NoResult();
         }
-        var key = header["Bearer ".Length..].Trim();
-        if (key.Length is 0 or > 256)
+        var presented = header.AsSpan("Bearer ".Length).Trim();
+        if (presented.Length is 0 or > MaxKeyLength)
         {
             return AuthenticateResult.Fail("Malformed key.");
         }
-        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+        // Every request comes here: the cache is looked up by the key's hash without allocating.
+        Span<char> hash = stackalloc char[2 * SHA256.HashSizeInBytes];
+        HashHex(presented, hash);
         var now = time.GetTimestamp();
-        if (Cache.TryGetValue(hash, out var cached) && cached.Expires > now)
+        if (CacheBySpan.TryGetValue(hash, out var cached) && cached.Expires > now)
         {
             return Success(cached.Principal);
         }
+        var key = presented.ToString();
         var principal = key.StartsWith("mk.", StringComparison.Ordinal) ? await MachineAsync(key) : await UserAsync(key);
         if (principal is null)
         {
             return AuthenticateResult.Fail("Unknown key.");
         }
-        Cache[hash] = (principal, now + (long)(30 * time.TimestampFrequency));
+        Cache[HashHex(key)] = (principal, now + (long)(30 * time.TimestampFrequency));
         return Success(principal);
+    }
+
+    private static string HashHex(string key)
+    {
+        Span<char> hash = stackalloc char[2 * SHA256.HashSizeInBytes];
+        HashHex(key, hash);
+        return hash.ToString();
+    }
+
+    private static void HashHex(ReadOnlySpan<char> key, Span<char> hex)
+    {
+        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(MaxKeyLength)];
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(key, utf8)], hash);
+        Convert.TryToHexString(hash, hex, out _);
     }
 
     private AuthenticateResult Success(ClaimsPrincipal principal) => AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
