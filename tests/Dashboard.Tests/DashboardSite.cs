@@ -37,6 +37,9 @@ public sealed class DashboardSite : IAsyncLifetime
     /// <summary>The gateway's root address.</summary>
     public Uri Address => host.Address;
 
+    /// <summary>The host's services, to read the gateway's own counters.</summary>
+    public IServiceProvider Services => host.Services;
+
     /// <summary>Every log line the host wrote.</summary>
     public IReadOnlyCollection<string> Logs => host.Logs.Lines;
 

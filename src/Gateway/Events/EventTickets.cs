@@ -36,15 +36,21 @@ public sealed class EventTickets(TimeProvider time)
         return new EventTicket(ticket, expiresAt);
     }
 
+    /// <summary>The actor a ticket was issued to, without spending it; null when it is unknown, spent or expired.</summary>
+    public Actor? Peek(string? ticket) =>
+        IsWellFormed(ticket) && tickets.TryGetValue(Hash(ticket!), out var entry) && entry.ExpiresAt > time.GetUtcNow() ? entry.Actor : null;
+
     /// <summary>Spends a ticket: the actor it was issued to, or null when it is unknown, spent or expired.</summary>
     public Actor? Redeem(string? ticket)
     {
-        if (ticket is not { Length: > 0 and <= 128 } || !ticket.StartsWith(Prefix, StringComparison.Ordinal))
+        if (!IsWellFormed(ticket))
         {
             return null;
         }
-        return tickets.TryRemove(Hash(ticket), out var entry) && entry.ExpiresAt > time.GetUtcNow() ? entry.Actor : null;
+        return tickets.TryRemove(Hash(ticket!), out var entry) && entry.ExpiresAt > time.GetUtcNow() ? entry.Actor : null;
     }
+
+    private static bool IsWellFormed(string? ticket) => ticket is { Length: > 0 and <= 128 } && ticket.StartsWith(Prefix, StringComparison.Ordinal);
 
     private void MakeRoom(Actor actor, DateTimeOffset now)
     {

@@ -44,33 +44,40 @@ public static class EventsApi
         IHostApplicationLifetime lifetime,
         TimeProvider time)
     {
-        var actor = Authenticate(http, ticket, tickets);
-        http.Response.RegisterForDispose(slots.Take(actor.Id));
+        var actor = Authenticate(http, ticket, tickets, slots);
         var stream = new EventStream(actor, grains, broadcaster, stats, json.Value.SerializerOptions, time);
         return TypedResults.ServerSentEvents(stream.ReadAllAsync(lifetime.ApplicationStopping));
     }
 
-    private static Actor Authenticate(HttpContext http, string? ticket, EventTickets tickets)
+    /// <summary>The stream's principal, holding one of its stream slots until the response ends. A refused slot leaves a ticket unspent.</summary>
+    private static Actor Authenticate(HttpContext http, string? ticket, EventTickets tickets, EventStreamSlots slots)
     {
         if (http.User.HasClaim(c => c.Type == GridClaims.PrincipalId))
         {
-            return http.User.Actor();
+            var user = http.User.Actor();
+            http.Response.RegisterForDispose(slots.Take(user.Id));
+            return user;
         }
         if (http.Request.Headers.Authorization.Count > 0)
         {
             throw new DomainException(DomainErrorCode.Unauthenticated, "The bearer key is not a valid user API key.");
         }
-        var presented = ticket ?? http.Request.Cookies[TicketCookie];
-        if (presented is null)
-        {
-            throw new DomainException(DomainErrorCode.Unauthenticated, "A ticket is required: POST /api/v1/events/ticket with your API key, then GET /api/v1/events?ticket=...");
-        }
+        var presented = ticket ?? http.Request.Cookies[TicketCookie]
+            ?? throw new DomainException(DomainErrorCode.Unauthenticated, "A ticket is required: POST /api/v1/events/ticket with your API key, then GET /api/v1/events?ticket=...");
+        var holder = tickets.Peek(presented);
+        var slot = holder is null ? null : slots.Take(holder.Id);
+        var actor = tickets.Redeem(presented);
         if (ticket is null)
         {
             http.Response.Cookies.Delete(TicketCookie, CookieOptions(http));
         }
-        return tickets.Redeem(presented)
-            ?? throw new DomainException(DomainErrorCode.Unauthenticated, "The ticket is unknown, expired or already used; get a new one from POST /api/v1/events/ticket.");
+        if (actor is null || slot is null)
+        {
+            slot?.Dispose();
+            throw new DomainException(DomainErrorCode.Unauthenticated, "The ticket is unknown, expired or already used; get a new one from POST /api/v1/events/ticket.");
+        }
+        http.Response.RegisterForDispose(slot);
+        return actor;
     }
 
     private static CookieOptions CookieOptions(HttpContext http) => new()
