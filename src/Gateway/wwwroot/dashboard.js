@@ -568,14 +568,19 @@
     async function load() {
       const page = await get(`${path()}${path().includes('?') ? '&' : '?'}limit=100`);
       next = page.next;
-      body.replaceChildren(...(page.items.length ? page.items.map(row) : [h('tr', {}, h('td', { class: 'empty', colspan: 9 }, 'No runs match.'))]));
+      body.replaceChildren(...(page.items.length ? page.items.map(row) : [placeholder()]));
       more.hidden = !next;
     }
+    // A status filter reads a bounded number of runs per page, so a page may be empty and still have a next one.
+    const placeholder = () => h('tr', { class: 'placeholder' }, h('td', { class: 'empty', colspan: 9 },
+      next ? 'None among the newest runs read so far; Load more reads older ones.' : 'No runs match.'));
     async function loadMore() {
       if (!next) return;
       const page = await get(`${path()}${path().includes('?') ? '&' : '?'}limit=100&cursor=${encodeURIComponent(next)}`);
       next = page.next;
+      body.querySelector('tr.placeholder')?.remove();
       body.append(...page.items.map(row));
+      if (!body.children.length) body.append(placeholder());
       more.hidden = !next;
     }
     const reload = throttle(load, 500);
