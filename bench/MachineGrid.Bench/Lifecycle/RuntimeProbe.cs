@@ -27,6 +27,7 @@ public sealed class RuntimeProbe : IDisposable
     private long allocatedAtStart;
     private TimeSpan pausedAtStart;
     private (long Written, long Writes, long Read) ioAtStart;
+    private (long Voluntary, long Involuntary) switchesAtStart;
 
     /// <summary>Listens to the runtime's meter; grain calls only when <paramref name="countCalls"/>.</summary>
     public RuntimeProbe(bool countCalls)
@@ -101,6 +102,7 @@ public sealed class RuntimeProbe : IDisposable
         jittedAtStart = System.Runtime.JitInfo.GetCompiledMethodCount();
         jitTimeAtStart = System.Runtime.JitInfo.GetCompilationTime();
         ioAtStart = ProcessIo();
+        switchesAtStart = ContextSwitches();
         startedAt = Stopwatch.GetTimestamp();
         allocations?.Start();
         recording = true;
@@ -125,6 +127,13 @@ public sealed class RuntimeProbe : IDisposable
         {
             text.AppendLine($"  storage    {commits:N0} commits ({commits / wall.TotalSeconds:N0}/s), {writes:N0} writes ({(double)writes / perRun:F1} per lifecycle, {(double)writes / commits:F1} per commit), " +
                 $"commit {commitMicros / 1000.0 / commits:F2} ms mean / {maxCommitMicros / 1000.0:F1} ms max, writer busy {commitMicros / 1000.0 / wall.TotalMilliseconds * 100:F0}% of wall time");
+        }
+        var switches = ContextSwitches();
+        if (switches.Voluntary > 0)
+        {
+            var (voluntary, involuntary) = (switches.Voluntary - switchesAtStart.Voluntary, switches.Involuntary - switchesAtStart.Involuntary);
+            text.AppendLine($"  switches   {(double)voluntary / perRun:F1} voluntary (a thread waited) and {(double)involuntary / perRun:F1} involuntary context switches per lifecycle, " +
+                $"{(voluntary + involuntary) / wall.TotalSeconds:N0}/s");
         }
         var io = ProcessIo();
         if (io.Written > 0)
@@ -151,6 +160,37 @@ public sealed class RuntimeProbe : IDisposable
     {
         listener.Dispose();
         allocations?.Dispose();
+    }
+
+    /// <summary>
+    /// Context switches of the process's live threads so far (Linux <c>/proc/self/task/*/status</c>); zeros elsewhere.
+    /// Threads that ended in between are not counted, so a phase's figure is a lower bound.
+    /// </summary>
+    private static (long Voluntary, long Involuntary) ContextSwitches()
+    {
+        long voluntary = 0, involuntary = 0;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+            {
+                foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                {
+                    if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal))
+                    {
+                        voluntary += long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                    else if (line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                    {
+                        involuntary += long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return (0, 0);
+        }
+        return (voluntary, involuntary);
     }
 
     /// <summary>Bytes this process had written to storage, write calls, and bytes read through read calls (Linux <c>/proc/self/io</c>); zeros elsewhere.</summary>
