@@ -155,6 +155,61 @@ public sealed class ListingTests
         Assert.Equal([runs[2]], (await directory.ListRuns(grid.Owner, new RunFilter(GroupId: group, Status: RunStatus.Queued), null, 10)).Items.Select(r => r.Id));
     }
 
+    [Fact]
+    public async Task A_groups_runs_not_ended_are_listed_newest_first_from_the_group_and_the_cursor_visits_each_once()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var group = await grid.CreateGroupAsync();
+        var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
+        var runs = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            runs.Add(await grid.SubmitAsync(connection));
+            grid.Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+        await grid.RunGrain(runs[2]).Cancel(grid.Owner);
+        var directory = grid.Grains.GetGrain<IDirectoryGrain>("environment");
+
+        var pages = new List<Page<RunView>>();
+        string? cursor = null;
+        do
+        {
+            pages.Add(await directory.ListRuns(grid.Owner, new RunFilter(GroupId: group, Status: RunStatus.Queued), cursor, 2));
+            cursor = pages[^1].Next;
+        }
+        while (cursor is not null && pages.Count < 5);
+
+        Assert.Equal([[runs[4], runs[3]], [runs[1], runs[0]]], pages.Select(p => p.Items.Select(r => r.Id).ToArray()));
+        Assert.All(pages.SelectMany(p => p.Items), r => Assert.Equal(RunStatus.Queued, r.Status));
+        Assert.Empty((await directory.ListRuns(grid.Owner, new RunFilter(GroupId: group, Status: RunStatus.Running), null, 10)).Items);
+        Assert.Equal([runs[2]], (await directory.ListRuns(grid.Owner, new RunFilter(GroupId: group, Status: RunStatus.Cancelled), null, 10)).Items.Select(r => r.Id));
+        Assert.Empty((await directory.ListRuns(Actors.Admin, new RunFilter(GroupId: "g-none", Status: RunStatus.Queued), null, 10)).Items);
+        Assert.Equal([runs[4], runs[3], runs[1], runs[0]], (await directory.ListRuns(grid.Owner, new RunFilter(Status: RunStatus.Queued), null, 10)).Items.Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task A_run_files_index_rows_at_submission_on_its_machine_and_at_its_end_and_none_for_passing_states()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var group = await grid.CreateGroupAsync();
+        var machine = (await grid.AddMachinesAsync(group, 1))[0];
+        var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
+        var run = await grid.SubmitAsync(connection);
+        var index = grid.Silo.Services.GetRequiredService<IIndexStore>();
+        // Each key is a prefix and then the run's suffix, {inverted enqueue time:D19}/{run id}.
+        async Task<string[]> Kinds() => [.. (await index.ScanAsync(RunIndex.Table, "", null, 100)).Select(r => r.Key[..^(20 + run.Length)]).Order(StringComparer.Ordinal)];
+
+        await Eventually.True(async () => (await grid.RunGrain(run).Get(grid.Owner)).Status == RunStatus.Assigned, "the run was assigned");
+        var whileAssigned = await Kinds();
+        await grid.WorkAsync([machine]);
+        var ended = await Kinds();
+
+        Assert.Equal(["a/", $"g/{group}/t/", $"m/{machine}/t/", $"p/{grid.Owner.Id}/t/"], whileAssigned);
+        Assert.Equal(["a/", $"g/{group}/s/Succeeded/", $"g/{group}/t/", $"m/{machine}/t/", $"p/{grid.Owner.Id}/s/Succeeded/", $"p/{grid.Owner.Id}/t/", "s/Succeeded/"], ended);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(201)]

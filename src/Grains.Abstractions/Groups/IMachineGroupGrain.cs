@@ -35,6 +35,12 @@ public interface IMachineGroupGrain : IGrainWithStringKey, IRemindable
     /// <summary>Queued runs in assignment order with their wait reasons.</summary>
     Task<IReadOnlyList<QueuedRunView>> GetQueue(Actor actor);
 
+    /// <summary>
+    /// For the directory, which checks access first: the runs this group holds in <paramref name="status"/> (Queued,
+    /// Assigned or Running), in no particular order.
+    /// </summary>
+    Task<IReadOnlyList<RunNotEnded>> RunsIn(RunStatus status);
+
     /// <summary>From a machine: adds it with the group password (the first machine sets the password).</summary>
     Task AddMachine(Actor actor, MachineAvailability machine, string password);
 

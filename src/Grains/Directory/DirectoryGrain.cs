@@ -34,6 +34,7 @@ public sealed class DirectoryGrain(DirectoryIndex directory, RunIndex runs) : Gr
         {
             Validate.Enum(status, "status");
         }
+        var (after, size) = (Cursor(cursor), Limit(limit));
         if (!actor.IsAdmin)
         {
             var access = machineId is not null ? await GrainFactory.GetGrain<IMachineGrain>(machineId).AccessOf(actor)
@@ -44,8 +45,14 @@ public sealed class DirectoryGrain(DirectoryIndex directory, RunIndex runs) : Gr
                 throw new DomainException(DomainErrorCode.Forbidden, $"{actor.Name} has no access to {machineId ?? groupId}.");
             }
         }
-        return await runs.PageAsync(RunIndex.PrefixFor(actor, filter with { GroupId = groupId, MachineId = machineId }), Cursor(cursor), Limit(limit), filter.Status,
-            id => GrainFactory.GetGrain<IRunGrain>(id).Snapshot());
+        Func<string, Task<RunView>> current = id => GrainFactory.GetGrain<IRunGrain>(id).Snapshot();
+        if (groupId is not null && machineId is null && filter.Status is { } notEnded && !RunIndex.IsEnded(notEnded))
+        {
+            // The group holds every run of its own not ended: ask it rather than read its history.
+            var held = await GrainFactory.GetGrain<IMachineGroupGrain>(groupId).RunsIn(notEnded);
+            return await RunIndex.PageAsync(held, after, size, notEnded, current);
+        }
+        return await runs.PageAsync(RunIndex.PrefixFor(actor, filter with { GroupId = groupId, MachineId = machineId }), after, size, filter.Status, current);
     }
 
     private async Task<Page<T>> ListAsync<T>(string kind, Actor actor, string? cursor, int limit, Func<string, Task<T>> view)

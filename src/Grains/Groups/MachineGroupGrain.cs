@@ -229,6 +229,18 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<RunNotEnded>> RunsIn(RunStatus status)
+    {
+        IEnumerable<GroupRun> runs = status switch
+        {
+            RunStatus.Queued => Runs.Queued.Values.Select(q => q.Run),
+            RunStatus.Assigned or RunStatus.Running => Runs.Assigned.Values.Where(a => a.Started == (status == RunStatus.Running)).Select(a => a.Run),
+            _ => [],
+        };
+        return Task.FromResult<IReadOnlyList<RunNotEnded>>([.. runs.Select(r => new RunNotEnded(r.RunId, r.EnqueuedAt))]);
+    }
+
+    /// <inheritdoc />
     public async Task AddMachine(Actor actor, MachineAvailability machine, string password)
     {
         if (IsSolo)

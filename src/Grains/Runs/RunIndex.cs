@@ -5,12 +5,13 @@ namespace MachineGrid.Grains;
 
 /// <summary>
 /// Query-side index of runs in the <c>runs</c> index table, so lists stay fast at millions of stored runs. Each run has a
-/// row <c>a/{time}/{id}</c> holding its view (together, the list of all runs), and key-only rows by status, group,
-/// machine and submitter: <c>…/t/{time}/{id}</c> and, except for machines, <c>…/s/{bucket}/{time}/{id}</c>. Keys embed
-/// the enqueue time inverted, so a forward scan of a prefix yields newest first. Runs not ended (Queued, Assigned,
-/// Running) share the bucket <c>Active</c> and their stored view is the one written at submission: they pass through
-/// these states within moments, so lists ask such runs for their current view instead, and only submission, a change
-/// of machine and the end of a run write rows.
+/// row <c>a/{time}/{id}</c> (together, the list of all runs) and key-only rows by group, machine and submitter:
+/// <c>…/t/{time}/{id}</c>. Keys embed the enqueue time inverted, so a forward scan of a prefix yields newest first. Runs
+/// not ended (Queued, Assigned, Running) pass through those states within moments, so their <c>a/</c> row is empty and
+/// lists ask such runs for their current view; once a run ends, the row holds its final view and key-only rows file it
+/// under its status (<c>s/{status}/…</c>, and the same under its group and submitter). Lists of runs not ended read
+/// the time rows and filter, or ask the group, which holds all of them. So a run writes rows at submission, when its
+/// machine changes and when it ends, and nothing more.
 /// </summary>
 public sealed class RunIndex(IIndexStore index)
 {
@@ -24,26 +25,28 @@ public sealed class RunIndex(IIndexStore index)
     /// </summary>
     public const int MaxScannedRows = 1000;
 
-    /// <summary>Rows holding each run's view (written at submission and at the end), which also list every run newest first.</summary>
+    /// <summary>Rows of every run, newest first, holding the views of ended runs.</summary>
     private const string ViewPrefix = "a/";
 
     /// <summary>Moves the run's rows from where its previous status and machine put them (null when new) to its current view.</summary>
     public Task UpdateAsync(string submitterId, string groupId, (RunStatus Status, string? MachineId)? before, RunView after)
     {
         // Built from what changed rather than by comparing key sets: this runs at every step of every run.
-        var suffix = Suffix(after);
-        var bucket = Bucket(after.Status);
-        var changes = new List<IndexChange>(8);
+        var suffix = Suffix(after.EnqueuedAt, after.Id);
+        var ended = IsEnded(after.Status);
+        var changes = new List<IndexChange>(6);
         if (before is null)
         {
             changes.Add(IndexChange.Put(Table, $"p/{submitterId}/t/{suffix}", []));
             changes.Add(IndexChange.Put(Table, $"g/{groupId}/t/{suffix}", []));
-            AddStatusRows(changes, submitterId, groupId, bucket, suffix, put: true);
         }
-        else if (Bucket(before.Value.Status) is var previous && previous != bucket)
+        if (ended && before?.Status != after.Status)
         {
-            AddStatusRows(changes, submitterId, groupId, previous, suffix, put: false);
-            AddStatusRows(changes, submitterId, groupId, bucket, suffix, put: true);
+            if (before is { } previous && IsEnded(previous.Status))
+            {
+                AddStatusRows(changes, submitterId, groupId, previous.Status, suffix, put: false);
+            }
+            AddStatusRows(changes, submitterId, groupId, after.Status, suffix, put: true);
         }
         if (before?.MachineId != after.MachineId)
         {
@@ -57,9 +60,9 @@ public sealed class RunIndex(IIndexStore index)
                 changes.Add(IndexChange.Put(Table, $"m/{machine}/t/{suffix}", []));
             }
         }
-        if (before is null || IsEnded(after.Status))
+        if (before is null || ended)
         {
-            changes.Add(IndexChange.Put(Table, ViewPrefix + suffix, JsonSerializer.SerializeToUtf8Bytes(after)));
+            changes.Add(IndexChange.Put(Table, ViewPrefix + suffix, ended ? JsonSerializer.SerializeToUtf8Bytes(after) : []));
         }
         return changes.Count == 0 ? Task.CompletedTask : index.ApplyAsync(changes);
     }
@@ -83,8 +86,8 @@ public sealed class RunIndex(IIndexStore index)
             var suffixes = rows.Select(r => r.Key[prefix.Length..]).ToList();
             var found = await Task.WhenAll(rows.Select(async (row, i) =>
             {
-                var stored = prefix == ViewPrefix ? JsonSerializer.Deserialize<RunView>(row.Value)! : await ViewAsync(suffixes[i]);
-                return IsEnded(stored.Status) ? stored : await current(stored.Id);
+                var stored = StoredView(prefix == ViewPrefix ? row.Value : await ViewAsync(suffixes[i]));
+                return stored is not null && IsEnded(stored.Status) ? stored : await current(IdOf(suffixes[i]));
             }));
             for (var i = 0; i < found.Length; i++)
             {
@@ -111,13 +114,32 @@ public sealed class RunIndex(IIndexStore index)
         }
     }
 
-    /// <summary>The index prefix that answers a filter for the actor (admins see all; others their own submissions unless a group or machine is given).</summary>
+    /// <summary>
+    /// One page of a group's runs in <paramref name="status"/>, a status not ended, newest first, from the runs the
+    /// group holds (<see cref="IMachineGroupGrain.RunsIn"/>); each is asked for its current view, and a run that moved
+    /// on meanwhile is left out.
+    /// </summary>
+    public static async Task<Page<RunView>> PageAsync(IReadOnlyList<RunNotEnded> runs, string? cursor, int limit, RunStatus status, Func<string, Task<RunView>> current)
+    {
+        var keys = runs.Select(r => (Suffix: Suffix(r.EnqueuedAt, r.RunId), r.RunId))
+            .Where(r => cursor is null || string.CompareOrdinal(r.Suffix, cursor) > 0)
+            .OrderBy(r => r.Suffix, StringComparer.Ordinal)
+            .Take(limit + 1)
+            .ToList();
+        var page = keys.Take(limit).ToList();
+        var views = await Task.WhenAll(page.Select(r => current(r.RunId)));
+        return new Page<RunView>([.. views.Where(v => v.Status == status)], keys.Count > limit ? page[^1].Suffix : null);
+    }
+
+    /// <summary>
+    /// The index prefix that answers a filter for the actor (admins see all; others their own submissions unless a group
+    /// or machine is given). Statuses not ended, and any status of a machine's runs, read the runs newest first and filter.
+    /// </summary>
     public static string PrefixFor(Actor actor, RunFilter filter)
     {
-        var status = filter.Status is { } s ? $"s/{Bucket(s)}/" : "t/";
+        var status = filter.Status is { } s && IsEnded(s) ? $"s/{s}/" : "t/";
         if (filter.MachineId is { } machine)
         {
-            // A machine's rows are not kept by status: the status filter reads its runs newest first.
             return $"m/{machine}/t/";
         }
         if (filter.GroupId is { } group)
@@ -126,30 +148,35 @@ public sealed class RunIndex(IIndexStore index)
         }
         if (actor.IsAdmin)
         {
-            return filter.Status is { } only ? $"s/{Bucket(only)}/" : ViewPrefix;
+            return status == "t/" ? ViewPrefix : status;
         }
         return $"p/{actor.Id}/{status}";
     }
 
-    /// <summary>Puts or deletes the run's rows under its status bucket: all runs, its submitter's and its group's.</summary>
-    private static void AddStatusRows(List<IndexChange> changes, string submitterId, string groupId, string bucket, string suffix, bool put)
+    /// <summary>Puts or deletes the rows filing an ended run under its status: among all runs, its submitter's and its group's.</summary>
+    private static void AddStatusRows(List<IndexChange> changes, string submitterId, string groupId, RunStatus status, string suffix, bool put)
     {
-        foreach (var key in (ReadOnlySpan<string>)[$"s/{bucket}/{suffix}", $"p/{submitterId}/s/{bucket}/{suffix}", $"g/{groupId}/s/{bucket}/{suffix}"])
+        var name = status.ToString();
+        foreach (var key in (ReadOnlySpan<string>)[$"s/{name}/{suffix}", $"p/{submitterId}/s/{name}/{suffix}", $"g/{groupId}/s/{name}/{suffix}"])
         {
             changes.Add(put ? IndexChange.Put(Table, key, []) : IndexChange.Delete(Table, key));
         }
     }
 
-    private async Task<RunView> ViewAsync(string suffix)
+    private async Task<byte[]> ViewAsync(string suffix)
     {
         var row = await index.ScanAsync(Table, ViewPrefix + suffix, null, 1);
-        return JsonSerializer.Deserialize<RunView>(row[0].Value)!;
+        return row[0].Value;
     }
+
+    /// <summary>The view stored in an <c>a/</c> row; null for an empty row (a run not ended).</summary>
+    private static RunView? StoredView(byte[] value) => value.Length == 0 ? null : JsonSerializer.Deserialize<RunView>(value);
 
     /// <summary>Whether a run in <paramref name="status"/> has ended for good.</summary>
     public static bool IsEnded(RunStatus status) => status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled or RunStatus.TimedOut;
 
-    private static string Bucket(RunStatus status) => IsEnded(status) ? status.ToString() : "Active";
+    private static string Suffix(DateTimeOffset enqueuedAt, string runId) => $"{long.MaxValue - enqueuedAt.UtcTicks:D19}/{runId}";
 
-    private static string Suffix(RunView view) => $"{long.MaxValue - view.EnqueuedAt.UtcTicks:D19}/{view.Id}";
+    /// <summary>The run id at the end of a key suffix (<c>{inverted time:D19}/{id}</c>).</summary>
+    private static string IdOf(string suffix) => suffix[20..];
 }
