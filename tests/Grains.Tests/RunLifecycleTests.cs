@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using MachineGrid.Runtime;
+using MachineGrid.Runtime.Persistence;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace MachineGrid.Grains.Tests;
@@ -178,6 +181,9 @@ public sealed class RunLifecycleTests
         Assert.Equal(2, (await grid.Machine(machine).TakeAssignments()).Count);
         await grid.Machine(machine).StartRun(started);
         var before = await grid.RunGrain(started).Get(owner);
+        var stored = await crashed.Services.GetRequiredService<IGrainStorage>().ReadAsync(grid.RunGrain(offered).GetGrainId(), "run");
+        // Null fields are left out of stored state (the run's machine, credential and times are still unset); they read back as null.
+        Assert.DoesNotContain("null", System.Text.Encoding.UTF8.GetString(stored!.Data!));
 
         await using var second = await GridSilo.StartAsync(data, new Runtime.Testing.ManualTimeProvider(crashed.ManualClock.GetUtcNow()));
         var after = new Grid(second, owner);

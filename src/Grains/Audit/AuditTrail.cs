@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using MachineGrid.Runtime.Persistence;
 
 namespace MachineGrid.Grains;
@@ -9,6 +11,13 @@ namespace MachineGrid.Grains;
 /// </summary>
 public sealed class AuditTrail(IIndexStore index, TimeProvider time)
 {
+    /// <summary>Stored entries are read only by <see cref="ReadAsync"/>, never embedded in HTML: quotes in summaries need no escaping.</summary>
+    private static readonly JsonSerializerOptions Stored = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
     /// <summary>The index table holding the log.</summary>
     public const string Table = "audit";
 
@@ -18,7 +27,7 @@ public sealed class AuditTrail(IIndexStore index, TimeProvider time)
         var at = time.GetUtcNow();
         var key = $"{at.UtcTicks:D19}-{Guid.NewGuid():N}";
         var entry = new AuditRecord(at, actorId, action, resource, Summary(before), Summary(after));
-        return index.ApplyAsync([IndexChange.Put(Table, key, JsonSerializer.SerializeToUtf8Bytes(entry))]);
+        return index.ApplyAsync([IndexChange.Put(Table, key, JsonSerializer.SerializeToUtf8Bytes(entry, Stored))]);
     }
 
     /// <summary>Entries after the cursor, oldest first, and the cursor of the next page.</summary>

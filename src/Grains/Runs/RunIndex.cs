@@ -62,7 +62,7 @@ public sealed class RunIndex(IIndexStore index)
         }
         if (before is null || ended)
         {
-            changes.Add(IndexChange.Put(Table, ViewPrefix + suffix, ended ? JsonSerializer.SerializeToUtf8Bytes(after) : []));
+            changes.Add(IndexChange.Put(Table, ViewPrefix + suffix, ended ? JsonSerializer.SerializeToUtf8Bytes(after, GrainStateJsonContext.Default.RunView) : []));
         }
         return changes.Count == 0 ? Task.CompletedTask : index.ApplyAsync(changes);
     }
@@ -170,7 +170,7 @@ public sealed class RunIndex(IIndexStore index)
     }
 
     /// <summary>The view stored in an <c>a/</c> row; null for an empty row (a run not ended).</summary>
-    private static RunView? StoredView(byte[] value) => value.Length == 0 ? null : JsonSerializer.Deserialize<RunView>(value);
+    private static RunView? StoredView(byte[] value) => value.Length == 0 ? null : JsonSerializer.Deserialize(value, GrainStateJsonContext.Default.RunView);
 
     /// <summary>Whether a run in <paramref name="status"/> has ended for good.</summary>
     public static bool IsEnded(RunStatus status) => status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled or RunStatus.TimedOut;

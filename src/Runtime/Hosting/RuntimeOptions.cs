@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using MachineGrid.Runtime.Persistence;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +24,11 @@ public sealed class RuntimeOptions
     /// <summary>How long after a failed delivery a reminder tick is tried again. Default 1 min.</summary>
     public TimeSpan ReminderRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Source-generated JSON contracts for grain state, tried before reflection.</summary>
+    /// <summary>
+    /// Source-generated JSON contracts for grain state, tried before reflection. State is written with web settings and
+    /// without null fields (a missing field reads as null); a context generated with the same settings is also used
+    /// for its fast path.
+    /// </summary>
     public IList<IJsonTypeInfoResolver> JsonResolvers { get; } = [];
 
     /// <summary>Assemblies scanned for grain classes.</summary>
@@ -71,6 +76,7 @@ public sealed class RuntimeOptions
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             TypeInfoResolver = JsonTypeInfoResolver.Combine([.. JsonResolvers, new DefaultJsonTypeInfoResolver()]),
         };
         options.MakeReadOnly();
