@@ -1,7 +1,7 @@
-using System.Runtime.InteropServices;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace MachineGrid.Bench.Lifecycle;
