@@ -189,7 +189,7 @@ public sealed class ListingTests
     }
 
     [Fact]
-    public async Task A_run_files_index_rows_at_submission_on_its_machine_and_at_its_end_and_none_for_passing_states()
+    public async Task A_run_files_index_rows_when_submitted_and_when_it_ends_and_none_for_passing_states()
     {
         var grid = await Grid.StartAsync();
         await using var _ = grid.Silo;
@@ -206,8 +206,47 @@ public sealed class ListingTests
         await grid.WorkAsync([machine]);
         var ended = await Kinds();
 
-        Assert.Equal(["a/", $"g/{group}/t/", $"m/{machine}/t/", $"p/{grid.Owner.Id}/t/"], whileAssigned);
+        Assert.Equal(["a/", $"g/{group}/t/", $"p/{grid.Owner.Id}/t/"], whileAssigned);
         Assert.Equal(["a/", $"g/{group}/s/Succeeded/", $"g/{group}/t/", $"m/{machine}/t/", $"p/{grid.Owner.Id}/s/Succeeded/", $"p/{grid.Owner.Id}/t/", "s/Succeeded/"], ended);
+    }
+
+    [Fact]
+    public async Task A_machines_list_merges_the_runs_it_holds_with_those_that_ended_on_it_newest_first()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var group = await grid.CreateGroupAsync();
+        var machine = (await grid.AddMachinesAsync(group, 1, MachineKind.Server, sessions: 2))[0];
+        // Two users, so two unattended runs fit on the machine at once.
+        var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot-a"));
+        var other = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot-b"));
+        var runs = new List<string> { await grid.SubmitAsync(connection) };
+        grid.Clock.Advance(TimeSpan.FromSeconds(1));
+        runs.Add(await grid.SubmitAsync(other));
+        grid.Clock.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.True(async () => (await grid.RunGrain(runs[1]).Get(grid.Owner)).Status == RunStatus.Assigned, "both runs were placed");
+        await grid.Machine(machine).TakeAssignments();
+        await grid.Machine(machine).CompleteRun(runs[0], true, null, null);
+        runs.Add(await grid.SubmitAsync(connection));
+        await Eventually.True(async () => (await grid.RunGrain(runs[2]).Get(grid.Owner)).Status == RunStatus.Assigned, "the third run was placed");
+        await grid.Machine(machine).TakeAssignments();
+        await grid.Machine(machine).StartRun(runs[1]);
+        var directory = grid.Grains.GetGrain<IDirectoryGrain>("environment");
+
+        var first = await directory.ListRuns(grid.Owner, new RunFilter(MachineId: machine), null, 2);
+        var second = await directory.ListRuns(grid.Owner, new RunFilter(MachineId: machine), first.Next, 2);
+        Task<IEnumerable<string>> Only(RunStatus status) =>
+            directory.ListRuns(grid.Owner, new RunFilter(MachineId: machine, Status: status), null, 10).ContinueWith(t => t.Result.Items.Select(r => r.Id));
+
+        Assert.Equal([runs[2], runs[1]], first.Items.Select(r => r.Id));
+        Assert.NotNull(first.Next);
+        Assert.Equal([runs[0]], second.Items.Select(r => r.Id));
+        Assert.Null(second.Next);
+        Assert.Equal([runs[1]], await Only(RunStatus.Running));
+        Assert.Equal([runs[2]], await Only(RunStatus.Assigned));
+        Assert.Equal([runs[0]], await Only(RunStatus.Succeeded));
+        Assert.Empty(await Only(RunStatus.Queued));
+        Assert.Equal(3, (await directory.ListRuns(grid.Owner, new RunFilter(MachineId: machine), null, 10)).Items.Count);
     }
 
     [Theory]
@@ -233,8 +272,9 @@ public sealed class ListingTests
         var start = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
         var running = View("r-oldest", RunStatus.Running, start);
         var ended = Enumerable.Range(1, (RunIndex.MaxScannedRows * 2) + 50).Select(i => View($"r-{i:D5}", RunStatus.Succeeded, start.AddSeconds(i))).ToList();
-        await Task.WhenAll(ended.Prepend(running).Select(view => runs.UpdateAsync("p-1", "g-1", null, view)));
-        var prefix = RunIndex.PrefixFor(Actors.Admin, new RunFilter(MachineId: "m-1", Status: RunStatus.Running));
+        var submitter = Actors.User();
+        await Task.WhenAll(ended.Prepend(running).Select(view => runs.UpdateAsync(submitter.Id, "g-1", null, view)));
+        var prefix = RunIndex.PrefixFor(submitter, new RunFilter(Status: RunStatus.Running));
         var asked = new List<string>();
         Task<RunView> Current(string id)
         {

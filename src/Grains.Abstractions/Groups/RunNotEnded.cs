@@ -1,6 +1,6 @@
 namespace MachineGrid.Grains;
 
-/// <summary>A run a group holds, queued or placed on a member, and when it was submitted.</summary>
+/// <summary>A run not ended that a group or machine holds, and when it was submitted.</summary>
 /// <param name="RunId">The run.</param>
 /// <param name="EnqueuedAt">When it was submitted.</param>
 public sealed record RunNotEnded(string RunId, DateTimeOffset EnqueuedAt);

@@ -8,4 +8,5 @@ namespace MachineGrid.Grains;
 /// <param name="Username">Its username.</param>
 /// <param name="AcknowledgeBy">The agent must acknowledge the start before this time or the assignment is revoked.</param>
 /// <param name="RunDeadline">When the run times out.</param>
-public sealed record Assignment(string RunId, string FlowId, RunMode RunMode, string CredentialId, string Username, DateTimeOffset AcknowledgeBy, DateTimeOffset RunDeadline);
+/// <param name="EnqueuedAt">When the run was submitted (its place in run lists).</param>
+public sealed record Assignment(string RunId, string FlowId, RunMode RunMode, string CredentialId, string Username, DateTimeOffset AcknowledgeBy, DateTimeOffset RunDeadline, DateTimeOffset EnqueuedAt);

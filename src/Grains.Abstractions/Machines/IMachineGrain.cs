@@ -42,6 +42,12 @@ public interface IMachineGrain : IGrainWithStringKey, IRemindable
     /// <summary>Up to <paramref name="max"/> assignments offered to this machine that the agent has not taken yet, oldest first; taken ones are not returned again.</summary>
     Task<IReadOnlyList<Assignment>> TakeAssignments(int max = int.MaxValue);
 
+    /// <summary>
+    /// For the directory, which checks access first: the runs placed here and not ended, in <paramref name="status"/>
+    /// (Assigned or Running) or all of them when null, in no particular order.
+    /// </summary>
+    Task<IReadOnlyList<RunNotEnded>> RunsIn(RunStatus? status);
+
     /// <summary>The agent acknowledges it started the run.</summary>
     Task StartRun(string runId);
 

@@ -46,11 +46,18 @@ public sealed class DirectoryGrain(DirectoryIndex directory, RunIndex runs) : Gr
             }
         }
         Func<string, Task<RunView>> current = id => GrainFactory.GetGrain<IRunGrain>(id).Snapshot();
-        if (groupId is not null && machineId is null && filter.Status is { } notEnded && !RunIndex.IsEnded(notEnded))
+        var notEnded = filter.Status is { } wanted && !RunIndex.IsEnded(wanted) ? wanted : (RunStatus?)null;
+        // A machine, and a group, holds every run of its own not ended: ask it rather than read its history.
+        if (machineId is not null && (notEnded is not null || filter.Status is null))
         {
-            // The group holds every run of its own not ended: ask it rather than read its history.
-            var held = await GrainFactory.GetGrain<IMachineGroupGrain>(groupId).RunsIn(notEnded);
-            return await RunIndex.PageAsync(held, after, size, notEnded, current);
+            var held = await GrainFactory.GetGrain<IMachineGrain>(machineId).RunsIn(notEnded);
+            return notEnded is { } only
+                ? await RunIndex.PageAsync(held, after, size, only, current)
+                : await runs.MachinePageAsync(machineId, held, after, size, current);
+        }
+        if (groupId is not null && machineId is null && notEnded is { } inGroup)
+        {
+            return await RunIndex.PageAsync(await GrainFactory.GetGrain<IMachineGroupGrain>(groupId).RunsIn(inGroup), after, size, inGroup, current);
         }
         return await runs.PageAsync(RunIndex.PrefixFor(actor, filter with { GroupId = groupId, MachineId = machineId }), after, size, filter.Status, current);
     }

@@ -530,7 +530,8 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         assigned.Credential.CredentialId,
         assigned.Credential.Username,
         assigned.AcknowledgeBy,
-        assigned.RunDeadline ?? assigned.AcknowledgeBy + assigned.Run.RunTimeout);
+        assigned.RunDeadline ?? assigned.AcknowledgeBy + assigned.Run.RunTimeout,
+        assigned.Run.EnqueuedAt);
 
     private CredentialPlan PlanOf(GroupRun run) =>
         Group.Plans.TryGetValue(run.PlanSource, out var plan) ? plan : new CredentialPlan(run.PlanSource, null, new Dictionary<string, IReadOnlyList<CredentialOption>>());

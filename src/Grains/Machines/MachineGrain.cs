@@ -247,6 +247,12 @@ public sealed class MachineGrain(
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<RunNotEnded>> RunsIn(RunStatus? status) =>
+        Task.FromResult<IReadOnlyList<RunNotEnded>>([.. Machine.Runs.Values
+            .Where(a => status is null || (status is RunStatus.Assigned or RunStatus.Running && Machine.Started.Contains(a.RunId) == (status == RunStatus.Running)))
+            .Select(a => new RunNotEnded(a.RunId, a.EnqueuedAt))]);
+
+    /// <inheritdoc />
     public async Task StartRun(string runId)
     {
         DemandPlaced(runId);

@@ -173,7 +173,7 @@ public sealed class RunGrain(
             return;
         }
         Place(machineId, credential, at);
-        // The group wrote the assignment before announcing it; only the index rows move (to the machine).
+        // The group wrote the assignment before announcing it, and the run index files a run under its machine when it ends.
         await IndexAsync();
     }
 
@@ -227,10 +227,10 @@ public sealed class RunGrain(
     private Task IndexAsync()
     {
         var view = View();
-        (RunStatus, string?)? before = Run.IndexedStatus is { } indexed ? (indexed, Run.IndexedMachineId) : null;
+        var before = Run.IndexedStatus;
         events.RunChanged(Run.GroupId, Run.IndexedStatus, view);
         // Recorded before any state write so the state written is the state held.
-        (Run.IndexedStatus, Run.IndexedMachineId) = (view.Status, view.MachineId);
+        Run.IndexedStatus = view.Status;
         return index.UpdateAsync(Run.Submitter.Id, Run.GroupId, before, view);
     }
 
@@ -243,8 +243,7 @@ public sealed class RunGrain(
         {
             MarkStarted(startedAt, placed.Attempts);
         }
-        // The index rows moved to the machine when it was assigned.
-        (Run.IndexedStatus, Run.IndexedMachineId) = (Run.Status, Run.MachineId);
+        Run.IndexedStatus = Run.Status;
     }
 
     private void Place(string machineId, CredentialOption credential, DateTimeOffset at)

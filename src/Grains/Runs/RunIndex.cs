@@ -5,13 +5,13 @@ namespace MachineGrid.Grains;
 
 /// <summary>
 /// Query-side index of runs in the <c>runs</c> index table, so lists stay fast at millions of stored runs. Each run has a
-/// row <c>a/{time}/{id}</c> (together, the list of all runs) and key-only rows by group, machine and submitter:
+/// row <c>a/{time}/{id}</c> (together, the list of all runs) and key-only rows by group and submitter:
 /// <c>…/t/{time}/{id}</c>. Keys embed the enqueue time inverted, so a forward scan of a prefix yields newest first. Runs
 /// not ended (Queued, Assigned, Running) pass through those states within moments, so their <c>a/</c> row is empty and
 /// lists ask such runs for their current view; once a run ends, the row holds its final view and key-only rows file it
-/// under its status (<c>s/{status}/…</c>, and the same under its group and submitter). Lists of runs not ended read
-/// the time rows and filter, or ask the group, which holds all of them. So a run writes rows at submission, when its
-/// machine changes and when it ends, and nothing more.
+/// under its status (<c>s/{status}/…</c>, and the same under its group and submitter) and under the machine it ran on
+/// (<c>m/{machine}/t/…</c>). Lists of runs not ended read the time rows and filter, or ask the group or machine, which
+/// hold all of theirs. So a run writes rows when it is submitted and when it ends, and nothing in between.
 /// </summary>
 public sealed class RunIndex(IIndexStore index)
 {
@@ -19,44 +19,37 @@ public sealed class RunIndex(IIndexStore index)
     public const string Table = "runs";
 
     /// <summary>
-    /// Most rows one page request reads while filtering by status. A filter that matches few of many rows (a machine's
-    /// running run among its history, or one status among a long queue) returns a shorter page with a cursor to go on
-    /// from, instead of reading the whole prefix in one request.
+    /// Most rows one page request reads while filtering by status. A filter that matches few of many rows (a submitter's
+    /// running run among its history, or a machine's failed runs among its successes) returns a shorter page with a
+    /// cursor to go on from, instead of reading the whole prefix in one request.
     /// </summary>
     public const int MaxScannedRows = 1000;
 
     /// <summary>Rows of every run, newest first, holding the views of ended runs.</summary>
     private const string ViewPrefix = "a/";
 
-    /// <summary>Moves the run's rows from where its previous status and machine put them (null when new) to its current view.</summary>
-    public Task UpdateAsync(string submitterId, string groupId, (RunStatus Status, string? MachineId)? before, RunView after)
+    /// <summary>Writes the run's rows for its current view, given the status last indexed (null when new).</summary>
+    public Task UpdateAsync(string submitterId, string groupId, RunStatus? before, RunView after)
     {
         // Built from what changed rather than by comparing key sets: this runs at every step of every run.
         var suffix = Suffix(after.EnqueuedAt, after.Id);
         var ended = IsEnded(after.Status);
-        var changes = new List<IndexChange>(6);
+        var changes = new List<IndexChange>(7);
         if (before is null)
         {
             changes.Add(IndexChange.Put(Table, $"p/{submitterId}/t/{suffix}", []));
             changes.Add(IndexChange.Put(Table, $"g/{groupId}/t/{suffix}", []));
         }
-        if (ended && before?.Status != after.Status)
+        if (ended && before != after.Status)
         {
-            if (before is { } previous && IsEnded(previous.Status))
+            if (before is { } previous && IsEnded(previous))
             {
-                AddStatusRows(changes, submitterId, groupId, previous.Status, suffix, put: false);
+                AddStatusRows(changes, submitterId, groupId, previous, suffix, put: false);
             }
             AddStatusRows(changes, submitterId, groupId, after.Status, suffix, put: true);
-        }
-        if (before?.MachineId != after.MachineId)
-        {
-            // Only one row per machine: keyed by machine, these rows land on a different page for each run.
-            if (before?.MachineId is { } previousMachine)
-            {
-                changes.Add(IndexChange.Delete(Table, $"m/{previousMachine}/t/{suffix}"));
-            }
             if (after.MachineId is { } machine)
             {
+                // The machine holds its runs until they end; only then are they filed under it, on a page of its own.
                 changes.Add(IndexChange.Put(Table, $"m/{machine}/t/{suffix}", []));
             }
         }
@@ -115,25 +108,40 @@ public sealed class RunIndex(IIndexStore index)
     }
 
     /// <summary>
-    /// One page of a group's runs in <paramref name="status"/>, a status not ended, newest first, from the runs the
-    /// group holds (<see cref="IMachineGroupGrain.RunsIn"/>); each is asked for its current view, and a run that moved
-    /// on meanwhile is left out.
+    /// One page, newest first, of runs not ended held by a group or machine (<see cref="IMachineGroupGrain.RunsIn"/>,
+    /// <see cref="IMachineGrain.RunsIn"/>); each is asked for its current view, and one that moved on to another status
+    /// than <paramref name="status"/> meanwhile is left out.
     /// </summary>
     public static async Task<Page<RunView>> PageAsync(IReadOnlyList<RunNotEnded> runs, string? cursor, int limit, RunStatus status, Func<string, Task<RunView>> current)
     {
-        var keys = runs.Select(r => (Suffix: Suffix(r.EnqueuedAt, r.RunId), r.RunId))
-            .Where(r => cursor is null || string.CompareOrdinal(r.Suffix, cursor) > 0)
-            .OrderBy(r => r.Suffix, StringComparer.Ordinal)
-            .Take(limit + 1)
-            .ToList();
+        var keys = After(runs, cursor).Take(limit + 1).ToList();
         var page = keys.Take(limit).ToList();
         var views = await Task.WhenAll(page.Select(r => current(r.RunId)));
         return new Page<RunView>([.. views.Where(v => v.Status == status)], keys.Count > limit ? page[^1].Suffix : null);
     }
 
     /// <summary>
+    /// One page of a machine's runs, newest first: those ended, filed under it in the index, merged with those not
+    /// ended that it holds (<paramref name="held"/>), asked for their current view.
+    /// </summary>
+    public async Task<Page<RunView>> MachinePageAsync(string machineId, IReadOnlyList<RunNotEnded> held, string? cursor, int limit, Func<string, Task<RunView>> current)
+    {
+        var filed = await PageAsync($"m/{machineId}/t/", cursor, limit, null, current);
+        var live = await Task.WhenAll(After(held, cursor).Take(limit).Select(async r => (r.Suffix, View: await current(r.RunId))));
+        // The first `limit` of the union lie among the index page and the held runs; a run just ended may be in both.
+        var merged = filed.Items.Select(v => (Suffix: Suffix(v.EnqueuedAt, v.Id), View: v))
+            .Concat(live.Where(l => !filed.Items.Any(v => v.Id == l.View.Id)))
+            .OrderBy(r => r.Suffix, StringComparer.Ordinal)
+            .ToList();
+        var items = merged.Take(limit).ToList();
+        var more = merged.Count > limit || filed.Next is not null;
+        return new Page<RunView>([.. items.Select(r => r.View)], more && items.Count > 0 ? items[^1].Suffix : null);
+    }
+
+    /// <summary>
     /// The index prefix that answers a filter for the actor (admins see all; others their own submissions unless a group
-    /// or machine is given). Statuses not ended, and any status of a machine's runs, read the runs newest first and filter.
+    /// or machine is given). Statuses not ended read the runs newest first and filter; a machine's rows hold only its
+    /// ended runs (see <see cref="MachinePageAsync"/>).
     /// </summary>
     public static string PrefixFor(Actor actor, RunFilter filter)
     {
@@ -152,6 +160,12 @@ public sealed class RunIndex(IIndexStore index)
         }
         return $"p/{actor.Id}/{status}";
     }
+
+    /// <summary>The held runs after the cursor, newest first, with their key suffixes.</summary>
+    private static IEnumerable<(string Suffix, string RunId)> After(IReadOnlyList<RunNotEnded> runs, string? cursor) =>
+        runs.Select(r => (Suffix: Suffix(r.EnqueuedAt, r.RunId), r.RunId))
+            .Where(r => cursor is null || string.CompareOrdinal(r.Suffix, cursor) > 0)
+            .OrderBy(r => r.Suffix, StringComparer.Ordinal);
 
     /// <summary>Puts or deletes the rows filing an ended run under its status: among all runs, its submitter's and its group's.</summary>
     private static void AddStatusRows(List<IndexChange> changes, string submitterId, string groupId, RunStatus status, string suffix, bool put)

@@ -75,9 +75,6 @@ public sealed class RunState
     /// <summary>The status the run index last recorded (null before the first index write).</summary>
     public RunStatus? IndexedStatus { get; set; }
 
-    /// <summary>The machine the run index last recorded.</summary>
-    public string? IndexedMachineId { get; set; }
-
     /// <summary>Flow outputs (JSON text).</summary>
     public string? Outputs { get; set; }
 
