@@ -83,6 +83,18 @@ public sealed class Grid(TestSilo silo, Actor owner)
         return id;
     }
 
+    /// <summary>Submits <paramref name="count"/> runs through a connection one second apart, so lists order them by time; returns their ids, oldest first.</summary>
+    public async Task<List<string>> SubmitSpacedAsync(string connectionId, int count)
+    {
+        var runs = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            runs.Add(await SubmitAsync(connectionId));
+            Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+        return runs;
+    }
+
     /// <summary>Plays every machine's agent once: takes offered runs, starts and completes them.</summary>
     public async Task<int> WorkAsync(IEnumerable<string> machineIds, bool succeed = true)
     {

@@ -93,12 +93,7 @@ public sealed class ListingTests
         var group = await grid.CreateGroupAsync();
         var machine = (await grid.AddMachinesAsync(group, 1))[0];
         var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
-        var runs = new List<string>();
-        for (var i = 0; i < 4; i++)
-        {
-            runs.Add(await grid.SubmitAsync(connection));
-            grid.Clock.Advance(TimeSpan.FromSeconds(1));
-        }
+        var runs = await grid.SubmitSpacedAsync(connection, 4);
         await Eventually.True(async () => (await grid.RunGrain(runs[0]).Get(grid.Owner)).Status == RunStatus.Assigned, "the first run was assigned");
         await grid.WorkAsync([machine]);
         var directory = grid.Grains.GetGrain<IDirectoryGrain>("environment");
@@ -130,12 +125,7 @@ public sealed class ListingTests
         var group = await grid.CreateGroupAsync();
         var machines = await grid.AddMachinesAsync(group, 2);
         var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
-        var runs = new List<string>();
-        for (var i = 0; i < 3; i++)
-        {
-            runs.Add(await grid.SubmitAsync(connection));
-            grid.Clock.Advance(TimeSpan.FromSeconds(1));
-        }
+        var runs = await grid.SubmitSpacedAsync(connection, 3);
         await Eventually.True(async () => (await grid.RunGrain(runs[1]).Get(grid.Owner)).Status == RunStatus.Assigned, "two runs were assigned");
         var started = (await grid.RunGrain(runs[0]).Get(grid.Owner)).MachineId!;
         await grid.Machine(started).TakeAssignments();
@@ -162,12 +152,7 @@ public sealed class ListingTests
         await using var _ = grid.Silo;
         var group = await grid.CreateGroupAsync();
         var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
-        var runs = new List<string>();
-        for (var i = 0; i < 5; i++)
-        {
-            runs.Add(await grid.SubmitAsync(connection));
-            grid.Clock.Advance(TimeSpan.FromSeconds(1));
-        }
+        var runs = await grid.SubmitSpacedAsync(connection, 5);
         await grid.RunGrain(runs[2]).Cancel(grid.Owner);
         var directory = grid.Grains.GetGrain<IDirectoryGrain>("environment");
 
