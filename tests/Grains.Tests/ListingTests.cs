@@ -181,18 +181,30 @@ public sealed class ListingTests
         var group = await grid.CreateGroupAsync();
         var machine = (await grid.AddMachinesAsync(group, 1))[0];
         var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
-        var run = await grid.SubmitAsync(connection);
         var index = grid.Silo.Services.GetRequiredService<IIndexStore>();
         // Each key is a prefix and then the run's suffix, {inverted enqueue time:D19}/{run id}.
-        async Task<string[]> Kinds() => [.. (await index.ScanAsync(RunIndex.Table, "", null, 100)).Select(r => r.Key[..^(20 + run.Length)]).Order(StringComparer.Ordinal)];
+        async Task<string[]> Kinds(string run) => [.. (await index.ScanAsync(RunIndex.Table, "", null, 100))
+            .Where(r => r.Key.EndsWith(run, StringComparison.Ordinal)).Select(r => r.Key[..^(20 + run.Length)]).Order(StringComparer.Ordinal)];
+        var owner = grid.Owner.Id;
 
-        await Eventually.True(async () => (await grid.RunGrain(run).Get(grid.Owner)).Status == RunStatus.Assigned, "the run was assigned");
-        var whileAssigned = await Kinds();
+        var succeeded = await grid.SubmitAsync(connection);
+        await Eventually.True(async () => (await grid.RunGrain(succeeded).Get(grid.Owner)).Status == RunStatus.Assigned, "the run was assigned");
+        var whileAssigned = await Kinds(succeeded);
         await grid.WorkAsync([machine]);
-        var ended = await Kinds();
+        var failed = await grid.SubmitAsync(connection);
+        await Eventually.True(async () => (await grid.RunGrain(failed).Get(grid.Owner)).Status == RunStatus.Assigned, "the second run was assigned");
+        await grid.WorkAsync([machine], succeed: false);
 
-        Assert.Equal(["a/", $"g/{group}/t/", $"p/{grid.Owner.Id}/t/"], whileAssigned);
-        Assert.Equal(["a/", $"g/{group}/s/Succeeded/", $"g/{group}/t/", $"m/{machine}/t/", $"p/{grid.Owner.Id}/s/Succeeded/", $"p/{grid.Owner.Id}/t/", "s/Succeeded/"], ended);
+        Assert.Equal(["a/", $"g/{group}/t/", $"p/{owner}/t/"], whileAssigned);
+        Assert.Equal(["a/", $"g/{group}/t/", $"m/{machine}/t/", $"p/{owner}/t/"], await Kinds(succeeded));
+        Assert.Equal(["a/", $"g/{group}/s/Failed/", $"g/{group}/t/", $"m/{machine}/t/", $"p/{owner}/s/Failed/", $"p/{owner}/t/", "s/Failed/"], await Kinds(failed));
+        var directory = grid.Grains.GetGrain<IDirectoryGrain>("environment");
+        foreach (var filter in new[] { new RunFilter(Status: RunStatus.Succeeded), new RunFilter(GroupId: group, Status: RunStatus.Succeeded) })
+        {
+            Assert.Equal([succeeded], (await directory.ListRuns(grid.Owner, filter, null, 10)).Items.Select(r => r.Id));
+            Assert.Equal([succeeded], (await directory.ListRuns(Actors.Admin, filter, null, 10)).Items.Select(r => r.Id));
+        }
+        Assert.Equal([failed], (await directory.ListRuns(grid.Owner, new RunFilter(GroupId: group, Status: RunStatus.Failed), null, 10)).Items.Select(r => r.Id));
     }
 
     [Fact]

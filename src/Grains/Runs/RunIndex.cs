@@ -8,10 +8,12 @@ namespace MachineGrid.Grains;
 /// row <c>a/{time}/{id}</c> (together, the list of all runs) and key-only rows by group and submitter:
 /// <c>…/t/{time}/{id}</c>. Keys embed the enqueue time inverted, so a forward scan of a prefix yields newest first. Runs
 /// not ended (Queued, Assigned, Running) pass through those states within moments, so their <c>a/</c> row is empty and
-/// lists ask such runs for their current view; once a run ends, the row holds its final view and key-only rows file it
-/// under its status (<c>s/{status}/…</c>, and the same under its group and submitter) and under the machine it ran on
-/// (<c>m/{machine}/t/…</c>). Lists of runs not ended read the time rows and filter, or ask the group or machine, which
-/// hold all of theirs. So a run writes rows when it is submitted and when it ends, and nothing in between.
+/// lists ask such runs for their current view; once a run ends, the row holds its final view and it is filed under the
+/// machine it ran on (<c>m/{machine}/t/…</c>). A run that ended other than Succeeded is also filed under its status
+/// (<c>s/{status}/…</c>, and the same under its group and submitter), so the failures stay quick to find among many
+/// successes. Lists of Succeeded runs, or of runs not ended, read the time rows and filter (most runs succeed, so a
+/// Succeeded filter finds its page within the first rows), or ask the group or machine, which hold all their runs not
+/// ended. So a run writes rows when it is submitted and when it ends, and nothing in between.
 /// </summary>
 public sealed class RunIndex(IIndexStore index)
 {
@@ -42,11 +44,14 @@ public sealed class RunIndex(IIndexStore index)
         }
         if (ended && before != after.Status)
         {
-            if (before is { } previous && IsEnded(previous))
+            if (before is { } previous && HasStatusRows(previous))
             {
                 AddStatusRows(changes, submitterId, groupId, previous, suffix, put: false);
             }
-            AddStatusRows(changes, submitterId, groupId, after.Status, suffix, put: true);
+            if (HasStatusRows(after.Status))
+            {
+                AddStatusRows(changes, submitterId, groupId, after.Status, suffix, put: true);
+            }
             if (after.MachineId is { } machine)
             {
                 // The machine holds its runs until they end; only then are they filed under it, on a page of its own.
@@ -140,12 +145,12 @@ public sealed class RunIndex(IIndexStore index)
 
     /// <summary>
     /// The index prefix that answers a filter for the actor (admins see all; others their own submissions unless a group
-    /// or machine is given). Statuses not ended read the runs newest first and filter; a machine's rows hold only its
-    /// ended runs (see <see cref="MachinePageAsync"/>).
+    /// or machine is given). Statuses without rows of their own (Succeeded and those not ended) read the runs newest first
+    /// and filter; a machine's rows hold only its ended runs (see <see cref="MachinePageAsync"/>).
     /// </summary>
     public static string PrefixFor(Actor actor, RunFilter filter)
     {
-        var status = filter.Status is { } s && IsEnded(s) ? $"s/{s}/" : "t/";
+        var status = filter.Status is { } s && HasStatusRows(s) ? $"s/{s}/" : "t/";
         if (filter.MachineId is { } machine)
         {
             return $"m/{machine}/t/";
@@ -185,6 +190,12 @@ public sealed class RunIndex(IIndexStore index)
 
     /// <summary>The view stored in an <c>a/</c> row; null for an empty row (a run not ended).</summary>
     private static RunView? StoredView(byte[] value) => value.Length == 0 ? null : JsonSerializer.Deserialize(value, GrainStateJsonContext.Default.RunView);
+
+    /// <summary>
+    /// Whether runs that ended in <paramref name="status"/> are filed under it. Succeeded runs are not: they are most
+    /// runs, so a filter for them finds its page by reading the time rows, and filing them would cost three rows each.
+    /// </summary>
+    public static bool HasStatusRows(RunStatus status) => IsEnded(status) && status != RunStatus.Succeeded;
 
     /// <summary>Whether a run in <paramref name="status"/> has ended for good.</summary>
     public static bool IsEnded(RunStatus status) => status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled or RunStatus.TimedOut;
