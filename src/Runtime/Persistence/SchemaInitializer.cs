@@ -6,6 +6,18 @@ internal sealed class SchemaInitializer(Func<CancellationToken, Task> create)
     private readonly Lock gate = new();
     private Task? attempt;
 
+    /// <summary>Whether the schema has been created (without starting its creation).</summary>
+    public bool IsCreated
+    {
+        get
+        {
+            lock (gate)
+            {
+                return attempt?.IsCompletedSuccessfully == true;
+            }
+        }
+    }
+
     /// <summary>Completes once the schema exists.</summary>
     public Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {

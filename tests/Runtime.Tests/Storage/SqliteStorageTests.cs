@@ -22,4 +22,17 @@ public sealed class SqliteStorageTests : StorageConformanceTests
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
     }
+
+    [Fact]
+    public async Task Committed_pages_reach_the_database_file_in_the_background_while_the_log_is_far_below_its_checkpoint_size()
+    {
+        await using var database = new SqliteDatabase(backend.DatabasePath);
+        var storage = new SqliteGrainStorage(database);
+        var payload = new byte[4096];
+        await Task.WhenAll(Enumerable.Range(0, 256).Select(i => storage.WriteAsync(new GrainId("machine", $"m{i}"), "state", payload, null)));
+
+        // 256 pages of state sit in the log, 64 times fewer than the writer's own checkpoint threshold (16,384 pages).
+        await Eventually.True(() => new FileInfo(backend.DatabasePath).Length >= 256 * 4096, "the background checkpointer copied the log into the database file");
+        Assert.Equal(payload, (await storage.ReadAsync(new GrainId("machine", "m255"), "state"))!.Data);
+    }
 }

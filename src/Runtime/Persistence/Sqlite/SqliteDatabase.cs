@@ -15,6 +15,7 @@ internal sealed class SqliteDatabase : IWriteQueue, IAsyncDisposable, IDisposabl
     private readonly string readConnectionString;
     private readonly SchemaInitializer schema;
     private readonly GroupCommitter committer;
+    private readonly SqliteWalCheckpointer checkpointer;
 
     /// <summary>Prepared state reads, each on its own open connection, reused: activating a grain reads its state.</summary>
     private readonly ConcurrentBag<SqliteCommand> stateReaders = [];
@@ -44,7 +45,11 @@ internal sealed class SqliteDatabase : IWriteQueue, IAsyncDisposable, IDisposabl
         schema = new SchemaInitializer(_ => CreateSchema(writeConnectionString));
         committer = new GroupCommitter(
             new SqliteBatchWriter(writeConnectionString, schema), "sqlite", limits ?? GroupCommitLimits.Default, logger ?? NullLogger.Instance);
+        checkpointer = new SqliteWalCheckpointer(readConnectionString, () => schema.IsCreated, CheckpointInterval, logger ?? NullLogger.Instance);
     }
+
+    /// <summary>How often the background checkpointer copies the log into the database file.</summary>
+    public static TimeSpan CheckpointInterval { get; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Full path of the database file.</summary>
     public string Path { get; }
@@ -113,6 +118,7 @@ internal sealed class SqliteDatabase : IWriteQueue, IAsyncDisposable, IDisposabl
             return;
         }
         await committer.DisposeAsync().ConfigureAwait(false);
+        checkpointer.Dispose();
         while (stateReaders.TryTake(out var reader))
         {
             reader.Connection?.Dispose();
