@@ -10,11 +10,17 @@ namespace MachineGrid.Bench.Lifecycle;
 /// </summary>
 public static class BurstScenario
 {
-    /// <summary>Runs a warm-up burst and the measured burst, and prints the result.</summary>
+    /// <summary>Warm-up bursts of at most this many runs each, so the warm-up does not hold all its runs at once.</summary>
+    private const int WarmupBurst = 10_000;
+
+    /// <summary>Runs warm-up bursts and the measured burst, and prints the result.</summary>
     public static async Task RunAsync(LifecycleOptions options)
     {
         await using var fleet = await InProcessFleet.StartAsync(options);
-        await BurstAsync(fleet.Grid, fleet.Tracker, 0, options.Warmup, "warm-up");
+        for (var done = 0; done < options.Warmup; done += WarmupBurst)
+        {
+            await BurstAsync(fleet.Grid, fleet.Tracker, done, Math.Min(WarmupBurst, options.Warmup - done), "warm-up");
+        }
         using var probe = new RuntimeProbe(options.Profile);
         probe.Start();
         var wall = await BurstAsync(fleet.Grid, fleet.Tracker, options.Warmup, options.Runs, "measure");
