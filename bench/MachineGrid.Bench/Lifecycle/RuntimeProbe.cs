@@ -127,7 +127,7 @@ public sealed class RuntimeProbe : IDisposable
         if (commits > 0)
         {
             text.AppendLine($"  storage    {commits:N0} commits ({commits / wall.TotalSeconds:N0}/s), {writes:N0} writes ({(double)writes / perRun:F1} per lifecycle, {(double)writes / commits:F1} per commit), " +
-                $"commit {commitMicros / 1000.0 / commits:F2} ms mean / {maxCommitMicros / 1000.0:F1} ms max, writer busy {commitMicros / 1000.0 / wall.TotalMilliseconds * 100:F0}% of wall time");
+                $"commit (applied to durable) {commitMicros / 1000.0 / commits:F2} ms mean / {maxCommitMicros / 1000.0:F1} ms max, {commitMicros / 1000.0 / wall.TotalMilliseconds:F2} batches committing on average");
         }
         var switches = ContextSwitches();
         if (switches.Voluntary > 0)

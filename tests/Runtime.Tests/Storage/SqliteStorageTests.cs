@@ -11,7 +11,7 @@ public sealed class SqliteStorageTests : StorageConformanceTests
     internal override StorageBackend Backend => backend;
 
     [Fact]
-    public async Task The_database_uses_wal_and_full_synchronous_commits()
+    public async Task The_database_uses_wal()
     {
         await using (var database = new SqliteDatabase(backend.DatabasePath))
         {
@@ -34,5 +34,53 @@ public sealed class SqliteStorageTests : StorageConformanceTests
         // 256 pages of state sit in the log, 64 times fewer than the writer's own checkpoint threshold (16,384 pages).
         await Eventually.True(() => new FileInfo(backend.DatabasePath).Length >= 256 * 4096, "the background checkpointer copied the log into the database file");
         Assert.Equal(payload, (await storage.ReadAsync(new GrainId("machine", "m255"), "state"))!.Data);
+    }
+
+    [Fact]
+    public async Task A_write_is_acknowledged_only_once_the_log_is_flushed_to_disk()
+    {
+        using var flushAllowed = new ManualResetEventSlim();
+        var flushes = 0;
+        await using var database = new SqliteDatabase(backend.DatabasePath, flushLog: log =>
+        {
+            flushAllowed.Wait();
+            log.Flush(flushToDisk: true);
+            Interlocked.Increment(ref flushes);
+        });
+        var storage = new SqliteGrainStorage(database);
+
+        var write = storage.WriteAsync(new GrainId("machine", "m"), "state", [7], null);
+        await Eventually.True(async () => (await storage.ReadAsync(new GrainId("machine", "m"), "state"))?.Data is [7], "the transaction committed");
+        await Task.Delay(100);
+        Assert.False(write.IsCompleted);
+        flushAllowed.Set();
+
+        Assert.Equal("1", await write);
+        Assert.True(Volatile.Read(ref flushes) >= 1);
+    }
+
+    [Fact]
+    public async Task A_failed_flush_fails_its_writes_and_every_later_one_and_keeps_what_was_flushed()
+    {
+        var failing = false;
+        await using var database = new SqliteDatabase(backend.DatabasePath, flushLog: log =>
+        {
+            if (Volatile.Read(ref failing))
+            {
+                throw new IOException("disk gone");
+            }
+            log.Flush(flushToDisk: true);
+        });
+        var storage = new SqliteGrainStorage(database);
+        await storage.WriteAsync(new GrainId("machine", "kept"), "state", [1], null);
+        Volatile.Write(ref failing, true);
+
+        var unflushed = await Assert.ThrowsAsync<IOException>(() => storage.WriteAsync(new GrainId("machine", "lost"), "state", [2], null));
+        var later = await Assert.ThrowsAsync<IOException>(() => storage.WriteAsync(new GrainId("machine", "later"), "state", [3], null));
+
+        Assert.IsType<IOException>(unflushed.InnerException);
+        Assert.Same(unflushed, later);
+        Assert.Equal([1], (await storage.ReadAsync(new GrainId("machine", "kept"), "state"))!.Data);
+        Assert.Null(await storage.ReadAsync(new GrainId("machine", "later"), "state"));
     }
 }

@@ -7,8 +7,9 @@ namespace MachineGrid.Runtime.Persistence.GroupCommit;
 
 /// <summary>
 /// The single writer of a database. A background loop drains every write waiting in the queue, hands them to the
-/// <see cref="IBatchWriter"/> as one transaction, and completes each caller individually once the commit is durable.
-/// A failed commit fails every write of that batch. Disposing stops accepting writes, flushes the queue, and closes the writer.
+/// <see cref="IBatchWriter"/> as one transaction, and completes each caller individually once the commit is durable;
+/// the next batch may be applied meanwhile. A failed commit fails every write of that batch. Disposing stops accepting
+/// writes, flushes the queue, waits for the last batch to be durable, and closes the writer.
 /// </summary>
 internal sealed class GroupCommitter : IAsyncDisposable
 {
@@ -18,6 +19,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private readonly KeyValuePair<string, object?> providerTag;
     private readonly ILogger logger;
     private readonly Task loop;
+    private Task lastDurable = Task.CompletedTask;
     private int disposed;
 
     /// <summary>Starts the commit loop.</summary>
@@ -49,6 +51,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
     {
         queue.Writer.TryComplete();
         await loop.ConfigureAwait(false);
+        await lastDurable.ConfigureAwait(false);
         if (Interlocked.Exchange(ref disposed, 1) == 0)
         {
             await writer.DisposeAsync().ConfigureAwait(false);
@@ -75,24 +78,45 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private async Task CommitAsync(List<PendingWrite> batch)
     {
         var started = Stopwatch.GetTimestamp();
+        Task durable;
         try
         {
-            await writer.CommitAsync(batch, CancellationToken.None).ConfigureAwait(false);
+            durable = await writer.CommitAsync(batch, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Storage commit of {BatchSize} writes failed; the first was {FirstWrite}.", batch.Count, batch[0].Description);
-            foreach (var write in batch)
-            {
-                write.Fail(ex);
-            }
+            Fail(batch, ex);
+            return;
+        }
+        // Batches become durable in commit order, so the last one's task tells when all are.
+        lastDurable = CompleteWhenDurableAsync([.. batch], durable, started);
+    }
+
+    private async Task CompleteWhenDurableAsync(PendingWrite[] batch, Task durable, long started)
+    {
+        try
+        {
+            await durable.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Fail(batch, ex);
             return;
         }
         RuntimeMetrics.StorageCommitLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, providerTag);
-        RuntimeMetrics.StorageBatchSize.Record(batch.Count, providerTag);
+        RuntimeMetrics.StorageBatchSize.Record(batch.Length, providerTag);
         foreach (var write in batch)
         {
             write.Complete();
+        }
+    }
+
+    private void Fail(IReadOnlyList<PendingWrite> batch, Exception ex)
+    {
+        logger.LogError(ex, "Storage commit of {BatchSize} writes failed; the first was {FirstWrite}.", batch.Count, batch[0].Description);
+        foreach (var write in batch)
+        {
+            write.Fail(ex);
         }
     }
 }

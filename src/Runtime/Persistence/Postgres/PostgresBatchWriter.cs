@@ -18,7 +18,7 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, SchemaIni
     private NpgsqlConnection? connection;
 
     /// <inheritdoc />
-    public async Task CommitAsync(IReadOnlyList<PendingWrite> batch, CancellationToken cancellationToken)
+    public async Task<Task> CommitAsync(IReadOnlyList<PendingWrite> batch, CancellationToken cancellationToken)
     {
         await schema.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var records = LockOrder.Sort(batch.OfType<PendingRecordWrite>().ToList());
@@ -28,7 +28,7 @@ internal sealed class PostgresBatchWriter(NpgsqlDataSource dataSource, SchemaIni
             try
             {
                 await CommitOnceAsync(records, indexWrites, cancellationToken).ConfigureAwait(false);
-                return;
+                return Task.CompletedTask;
             }
             catch (PostgresException ex) when (attempt < MaxAttempts && ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
             {

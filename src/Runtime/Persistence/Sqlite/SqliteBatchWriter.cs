@@ -4,18 +4,25 @@ using Microsoft.Data.Sqlite;
 namespace MachineGrid.Runtime.Persistence.Sqlite;
 
 /// <summary>
-/// Applies batches on the database's single write connection, one IMMEDIATE transaction per batch.
+/// Applies batches on the database's single write connection, one IMMEDIATE transaction per batch, and hands each
+/// committed batch to the <see cref="SqliteLogFlusher"/>, which makes it durable while the next batch is applied.
 /// After a failed batch the connection is closed and reopened for the next one.
 /// </summary>
-internal sealed class SqliteBatchWriter(string connectionString, SchemaInitializer schema) : IBatchWriter
+internal sealed class SqliteBatchWriter(string connectionString, string databasePath, SchemaInitializer schema, Action<FileStream>? flush = null) : IBatchWriter
 {
+    private readonly SqliteLogFlusher flusher = new(databasePath, flush);
     private SqliteConnection? connection;
     private SqliteWriteStatements? statements;
+    private int generation;
 
     /// <inheritdoc />
-    public async Task CommitAsync(IReadOnlyList<PendingWrite> batch, CancellationToken cancellationToken)
+    public async Task<Task> CommitAsync(IReadOnlyList<PendingWrite> batch, CancellationToken cancellationToken)
     {
         await schema.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        if (flusher.Failure is { } failure)
+        {
+            throw failure;
+        }
         try
         {
             var prepared = statements ?? Open();
@@ -31,11 +38,13 @@ internal sealed class SqliteBatchWriter(string connectionString, SchemaInitializ
             Close();
             throw;
         }
+        return flusher.FlushAsync(generation);
     }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
+        flusher.Dispose();
         Close();
         return ValueTask.CompletedTask;
     }
@@ -50,6 +59,7 @@ internal sealed class SqliteBatchWriter(string connectionString, SchemaInitializ
             pragmas.ExecuteNonQuery();
         }
         statements = new SqliteWriteStatements(connection);
+        generation++;
         return statements;
     }
 

@@ -22,7 +22,11 @@ internal sealed class SqliteDatabase : IWriteQueue, IAsyncDisposable, IDisposabl
     private int disposed;
 
     /// <summary>Opens (lazily) the database at <paramref name="path"/>, creating its folder when missing.</summary>
-    public SqliteDatabase(string path, ILogger? logger = null, GroupCommitLimits? limits = null)
+    /// <param name="path">The database file.</param>
+    /// <param name="logger">Receives commit and checkpoint failures.</param>
+    /// <param name="limits">Batch bounds of the group committer.</param>
+    /// <param name="flushLog">Flushes the write-ahead log to disk; tests pass one that waits or fails.</param>
+    public SqliteDatabase(string path, ILogger? logger = null, GroupCommitLimits? limits = null, Action<FileStream>? flushLog = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
@@ -44,7 +48,7 @@ internal sealed class SqliteDatabase : IWriteQueue, IAsyncDisposable, IDisposabl
         }.ConnectionString;
         schema = new SchemaInitializer(_ => CreateSchema(writeConnectionString));
         committer = new GroupCommitter(
-            new SqliteBatchWriter(writeConnectionString, schema), "sqlite", limits ?? GroupCommitLimits.Default, logger ?? NullLogger.Instance);
+            new SqliteBatchWriter(writeConnectionString, Path, schema, flushLog), "sqlite", limits ?? GroupCommitLimits.Default, logger ?? NullLogger.Instance);
         checkpointer = new SqliteWalCheckpointer(readConnectionString, () => schema.IsCreated, CheckpointInterval, logger ?? NullLogger.Instance);
     }
 
