@@ -204,6 +204,69 @@ public sealed class RunLifecycleTests
     }
 
     [Fact]
+    public async Task An_ended_run_reads_back_from_the_view_it_was_filed_with_after_a_crash_and_is_not_queued_again()
+    {
+        var data = GridSilo.NewDataDirectory();
+        var owner = Actors.Owner();
+        await using var crashed = await GridSilo.StartAsync(data);
+        var grid = new Grid(crashed, owner);
+        var busy = await grid.CreateGroupAsync("busy");
+        var machine = (await grid.AddMachinesAsync(busy, 1))[0];
+        var succeeded = await grid.SubmitAsync(await grid.ConnectAsync(busy, await grid.CreateCredentialAsync("robot")));
+        var empty = await grid.CreateGroupAsync("empty");
+        var cancelled = await grid.SubmitAsync(await grid.ConnectAsync(empty, await grid.CreateCredentialAsync("robot-b")));
+        await Eventually.True(async () => (await grid.RunGrain(succeeded).Get(owner)).Status == RunStatus.Assigned, "the run was assigned");
+        await grid.Machine(machine).TakeAssignments();
+        await grid.Machine(machine).StartRun(succeeded);
+        var storage = crashed.Services.GetRequiredService<IGrainStorage>();
+        var stateBeforeEnd = await storage.ReadAsync(grid.RunGrain(succeeded).GetGrainId(), "run");
+        await grid.Machine(machine).CompleteRun(succeeded, true, """{"result":42}""", null);
+        await grid.RunGrain(cancelled).Cancel(owner);
+        var ended = await grid.RunGrain(succeeded).Get(owner);
+        // The end is one write of the run's view to the run index; the run's own state is not written again.
+        Assert.Equal(stateBeforeEnd!.ETag, (await storage.ReadAsync(grid.RunGrain(succeeded).GetGrainId(), "run"))!.ETag);
+
+        await using var second = await GridSilo.StartAsync(data, new Runtime.Testing.ManualTimeProvider(crashed.ManualClock.GetUtcNow()));
+        var after = new Grid(second, owner);
+        var read = await after.RunGrain(succeeded).Get(owner);
+        var readCancelled = await after.RunGrain(cancelled).Get(owner);
+
+        Assert.Equal(ended, read);
+        Assert.Equal((RunStatus.Succeeded, machine, "robot", """{"result":42}""", 1), (read.Status, read.MachineId, read.Credential?.Username, read.Outputs, read.Attempts));
+        Assert.Equal((RunStatus.Cancelled, RunStatusReason.CancelledByUser), (readCancelled.Status, readCancelled.StatusReason));
+        Assert.Empty(await after.Group(empty).GetQueue(owner));
+        Assert.Equal(DomainErrorCode.InvalidState, (await Assert.ThrowsAsync<DomainException>(() => after.RunGrain(cancelled).Cancel(owner))).Code);
+        Assert.Equal(DomainErrorCode.InvalidState, (await Assert.ThrowsAsync<DomainException>(() => after.Machine(machine).CompleteRun(succeeded, true, null, null))).Code);
+    }
+
+    [Fact]
+    public async Task A_queued_run_that_is_not_active_when_it_times_out_after_a_host_restart_ends_and_leaves_the_queue()
+    {
+        var data = GridSilo.NewDataDirectory();
+        var clock = new Runtime.Testing.ManualTimeProvider();
+        var owner = Actors.Owner();
+        string run, group;
+        await using (var silo = await GridSilo.StartAsync(data, clock))
+        {
+            var grid = new Grid(silo, owner);
+            group = await grid.CreateGroupAsync();
+            run = await grid.SubmitAsync(await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot")));
+        }
+
+        clock.Advance(TimeSpan.FromHours(4));
+        await using var restarted = await GridSilo.StartAsync(data, clock);
+        var after = new Grid(restarted, owner);
+        // Nothing here activates the run: the group's reminder expires it and the news of its end activates it, and an
+        // activated run whose group does not hold it enqueues itself again unless the group says it let it go.
+        var timedOut = new RunFilter(GroupId: group, Status: RunStatus.TimedOut);
+        await Eventually.True(async () => (await after.Grains.GetGrain<IDirectoryGrain>("environment").ListRuns(owner, timedOut, null, 10)).Items.Count == 1, "the run timed out");
+
+        Assert.Empty(await after.Group(group).GetQueue(owner));
+        var ended = await after.RunGrain(run).Get(owner);
+        Assert.Equal((RunStatus.TimedOut, RunStatusReason.QueueTimeout), (ended.Status, ended.StatusReason));
+    }
+
+    [Fact]
     public async Task The_queue_keeps_its_order_across_a_host_restart()
     {
         var data = GridSilo.NewDataDirectory();

@@ -6,6 +6,33 @@ namespace MachineGrid.Grains.Tests;
 public sealed class SchedulerTests
 {
     [Fact]
+    public async Task A_run_the_group_just_let_go_is_not_queued_again_and_its_ended_placement_is_still_told()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var group = await grid.CreateGroupAsync();
+        var machine = (await grid.AddMachinesAsync(group, 1))[0];
+        var placed = grid.Run(Grid.Single("alice"));
+        var queued = grid.Run(Grid.Single("bob"));
+        await grid.Group(group).Enqueue(placed);
+        await grid.Group(group).Enqueue(queued);
+        await grid.Group(group).RunStarted(placed.RunId, machine);
+
+        // What a run activated by the news of its end does: ask where it is placed, else enqueue itself again.
+        await grid.Group(group).Remove(queued.RunId);
+        await grid.Group(group).RunEnded(placed.RunId);
+        var endedPlacement = await grid.Group(group).PlacementOf(placed.RunId);
+        await grid.Group(group).Enqueue(placed);
+        await grid.Group(group).Enqueue(queued);
+
+        Assert.Equal((machine, "alice", 1), (endedPlacement?.MachineId, endedPlacement?.Credential.Username, endedPlacement?.Attempts));
+        Assert.NotNull(endedPlacement?.StartedAt);
+        Assert.Null(await grid.Group(group).PlacementOf(queued.RunId));
+        Assert.Empty(await grid.Group(group).GetQueue(grid.Owner));
+        Assert.Equal((0, 0), ((await grid.Group(group).Get(grid.Owner)).RunningCount, (await grid.Group(group).Get(grid.Owner)).QueuedCount));
+    }
+
+    [Fact]
     public async Task Runs_are_assigned_by_priority_then_enqueue_time_and_move_to_top_goes_first()
     {
         var grid = await Grid.StartAsync();

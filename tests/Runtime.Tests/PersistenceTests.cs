@@ -85,6 +85,24 @@ public sealed class PersistenceTests
     }
 
     [Fact]
+    public async Task A_state_declared_without_write_on_deactivation_keeps_only_what_its_grain_wrote()
+    {
+        var path = Silos.TempDatabase();
+        var key = Probe.NewKey("explicit");
+        await using (var silo = await Silos.Sqlite(path))
+        {
+            var grain = silo.GrainFactory.GetGrain<IExplicitCounterGrain>(key);
+            Assert.Equal(2, await grain.Add(2));
+            await grain.SetWithoutWriting(7);
+            Assert.Equal(7, await grain.Get());
+        }
+
+        await using var restarted = await Silos.Sqlite(path);
+        Assert.Contains("deactivate:ShuttingDown", Probe.Of(key));
+        Assert.Equal(2, await restarted.GrainFactory.GetGrain<IExplicitCounterGrain>(key).Get());
+    }
+
+    [Fact]
     public async Task Idle_collection_writes_changed_state()
     {
         var path = Silos.TempDatabase();

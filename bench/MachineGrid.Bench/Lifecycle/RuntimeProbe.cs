@@ -29,6 +29,7 @@ public sealed class RuntimeProbe : IDisposable
     private TimeSpan pausedAtStart;
     private (long Written, long Writes, long Read) ioAtStart;
     private (long Voluntary, long Involuntary) switchesAtStart;
+    private long workItemsAtStart;
 
     /// <summary>Listens to the runtime's meter; grain calls only when <paramref name="countCalls"/>.</summary>
     public RuntimeProbe(bool countCalls)
@@ -104,6 +105,7 @@ public sealed class RuntimeProbe : IDisposable
         jitTimeAtStart = System.Runtime.JitInfo.GetCompilationTime();
         ioAtStart = ProcessIo();
         switchesAtStart = ContextSwitches();
+        workItemsAtStart = ThreadPool.CompletedWorkItemCount;
         startedAt = Stopwatch.GetTimestamp();
         allocations?.Start();
         recording = true;
@@ -129,6 +131,7 @@ public sealed class RuntimeProbe : IDisposable
             text.AppendLine($"  storage    {commits:N0} commits ({commits / wall.TotalSeconds:N0}/s), {writes:N0} writes ({(double)writes / perRun:F1} per lifecycle, {(double)writes / commits:F1} per commit), " +
                 $"commit (applied to durable) {commitMicros / 1000.0 / commits:F2} ms mean / {maxCommitMicros / 1000.0:F1} ms max, {commitMicros / 1000.0 / wall.TotalMilliseconds:F2} batches committing on average");
         }
+        text.AppendLine($"  pool       {(double)(ThreadPool.CompletedWorkItemCount - workItemsAtStart) / perRun:F1} thread-pool work items per lifecycle");
         var switches = ContextSwitches();
         if (switches.Voluntary > 0)
         {

@@ -56,7 +56,10 @@ public interface IMachineGroupGrain : IGrainWithStringKey, IRemindable
     /// <summary>From a machine being activated: the runs placed on it and not ended, from which it rebuilds its own view.</summary>
     Task<IReadOnlyList<PlacedRun>> RunsOn(string machineId);
 
-    /// <summary>From a run being activated: where this group placed it, or null when the group does not hold it as placed.</summary>
+    /// <summary>
+    /// From a run being activated: where this group placed it, also when it let the run go just now (its end is being
+    /// announced); null when the group holds it queued, or does not hold it.
+    /// </summary>
     Task<RunPlacement?> PlacementOf(string runId);
 
     /// <summary>From a machine: the agent acknowledged the start of a run assigned here.</summary>

@@ -24,6 +24,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     private readonly StateFlusher reminderKeeper;
     private readonly GridEvents events;
     private readonly RunQueue queue = new();
+    private readonly RecentlyEnded recentlyEnded = new();
     private readonly SortedSet<(DateTimeOffset At, string RunId)> deadlines = [];
     private readonly List<Func<Task>> outbox = [];
     private DateTimeOffset? reminderDue;
@@ -314,7 +315,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     /// <inheritdoc />
     public async Task Enqueue(QueuedRun run)
     {
-        if (Runs.Queued.ContainsKey(run.RunId) || Runs.Assigned.ContainsKey(run.RunId))
+        if (Runs.Queued.ContainsKey(run.RunId) || Runs.Assigned.ContainsKey(run.RunId) || recentlyEnded.Contains(run.RunId))
         {
             return;
         }
@@ -343,9 +344,9 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
 
     /// <inheritdoc />
     public Task<RunPlacement?> PlacementOf(string runId) =>
-        Task.FromResult(Runs.Assigned.TryGetValue(runId, out var entry)
-            ? new RunPlacement(entry.MachineId, entry.Credential, entry.AssignedAt, entry.StartedAt, entry.Attempts)
-            : null);
+        Task.FromResult(Runs.Assigned.TryGetValue(runId, out var entry) ? PlacementOf(entry)
+            : Runs.Queued.ContainsKey(runId) ? null
+            : recentlyEnded.PlacementOf(runId));
 
     /// <inheritdoc />
     public async Task RunStarted(string runId, string machineId)
@@ -378,7 +379,11 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     /// <inheritdoc />
     public async Task Remove(string runId)
     {
-        if (RemoveFromQueue(runId) is null && Unassign(runId) is { } assigned)
+        if (RemoveFromQueue(runId) is not null)
+        {
+            recentlyEnded.Add(runId, null);
+        }
+        else if (Unassign(runId) is { } assigned)
         {
             AnnounceToMachine(assigned.MachineId, machine => machine.Withdraw(runId));
         }
@@ -434,6 +439,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         if (Runs.Queued.ContainsKey(runId))
         {
             RemoveFromQueue(runId);
+            recentlyEnded.Add(runId, null);
             Announce(runId, run => run.Ended(RunStatus.TimedOut, RunStatusReason.QueueTimeout));
         }
         else if (Runs.Assigned.TryGetValue(runId, out var assigned))
@@ -570,12 +576,15 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         }
         changedRuns.Add(runId);
         deadlines.Remove((Deadline(entry), runId));
+        recentlyEnded.Add(runId, PlacementOf(entry));
         if (Group.Members.TryGetValue(entry.MachineId, out var member))
         {
             member.BusyUsers.Remove(runId);
         }
         return entry;
     }
+
+    private static RunPlacement PlacementOf(AssignedEntry entry) => new(entry.MachineId, entry.Credential, entry.AssignedAt, entry.StartedAt, entry.Attempts);
 
     /// <summary>The deadline an assigned run is waiting on: the agent's acknowledgement, then the run timeout.</summary>
     private static DateTimeOffset Deadline(AssignedEntry entry) => entry.Started && entry.RunDeadline is { } due ? due : entry.AcknowledgeBy;

@@ -11,7 +11,7 @@ namespace MachineGrid.Grains;
 /// already has), so a crash between the two writes of a submission loses nothing.
 /// </summary>
 public sealed class RunGrain(
-    [PersistentState("run")] IPersistentState<RunState> state,
+    [PersistentState("run", WriteOnDeactivation = false)] IPersistentState<RunState> state,
     IOptions<GridOptions> options,
     AuditTrail audit,
     RunIndex index,
@@ -28,6 +28,11 @@ public sealed class RunGrain(
     {
         if (!Run.Created || Ended)
         {
+            return;
+        }
+        if (await index.EndedViewAsync(Run.EnqueuedAt, GetPrimaryKeyString()) is { } ended)
+        {
+            Adopt(ended);
             return;
         }
         if (await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).PlacementOf(GetPrimaryKeyString()) is { } placed)
@@ -246,6 +251,23 @@ public sealed class RunGrain(
         Run.IndexedStatus = Run.Status;
     }
 
+    /// <summary>Takes on the record of a run that ended: the view it was filed with when it ended.</summary>
+    private void Adopt(RunView ended)
+    {
+        Run.Status = ended.Status;
+        Run.StatusReason = ended.StatusReason;
+        Run.MachineId = ended.MachineId;
+        Run.Credential = ended.Credential is { } used ? new CredentialOption("", used.Name, used.Username) : null;
+        Run.Priority = ended.Priority;
+        Run.AssignedAt = ended.AssignedAt;
+        Run.StartedAt = ended.StartedAt;
+        Run.EndedAt = ended.EndedAt;
+        Run.Attempts = ended.Attempts;
+        Run.Outputs = ended.Outputs;
+        Run.Error = ended.Error;
+        Run.IndexedStatus = ended.Status;
+    }
+
     private void Place(string machineId, CredentialOption credential, DateTimeOffset at)
     {
         Run.Status = RunStatus.Assigned;
@@ -270,7 +292,8 @@ public sealed class RunGrain(
         Run.Status = status;
         Run.StatusReason = reason;
         Run.EndedAt = TimeProvider.GetUtcNow();
-        await SaveAsync();
+        // The view filed in the run index is the ended run's record (see OnActivateAsync): its state is not written again.
+        await IndexAsync();
         // An ended run is rarely asked about again: free its memory now rather than after the idle collection age.
         DeactivateOnIdle();
     }

@@ -182,10 +182,20 @@ public sealed class RunIndex(IIndexStore index)
         }
     }
 
+    /// <summary>
+    /// The view an ended run was filed with, which is that run's record once it ended; null when the run has not ended
+    /// (or was never filed).
+    /// </summary>
+    public async Task<RunView?> EndedViewAsync(DateTimeOffset enqueuedAt, string runId)
+    {
+        var view = StoredView(await ViewAsync(Suffix(enqueuedAt, runId)));
+        return view is not null && IsEnded(view.Status) ? view : null;
+    }
+
     private async Task<byte[]> ViewAsync(string suffix)
     {
         var row = await index.ScanAsync(Table, ViewPrefix + suffix, null, 1);
-        return row[0].Value;
+        return row.Count == 0 ? [] : row[0].Value;
     }
 
     /// <summary>The view stored in an <c>a/</c> row; null for an empty row (a run not ended).</summary>

@@ -103,7 +103,7 @@ internal sealed class SiloRuntime : IGrainFactory, IDisposable
 
     /// <summary>Creates the persistent state object for one constructor slot of a grain.</summary>
     public IStateWriter CreateState(GrainId id, StateSlot slot, Action onInconsistent) =>
-        slot.Create(id, slot.Name, storage, json, onInconsistent);
+        slot.Create(id, slot.Name, storage, json, onInconsistent, slot.WriteOnDeactivation);
 
     public void Dispose() => Watchdog.Dispose();
 

@@ -5,10 +5,10 @@ using System.Text.Json.Serialization.Metadata;
 namespace MachineGrid.Runtime.Persistence;
 
 /// <summary>
-/// A grain's named state bound to storage. It remembers a hash of what storage holds, so the runtime can
-/// tell whether the value changed since the last read or write and write it before deactivation.
+/// A grain's named state bound to storage. When it tracks changes it remembers a hash of what storage holds, so the
+/// runtime can tell whether the value changed since the last read or write and write it before deactivation.
 /// </summary>
-internal sealed class PersistentState<TState>(GrainId grainId, string stateName, IGrainStorage storage, JsonSerializerOptions json, Action onInconsistent)
+internal sealed class PersistentState<TState>(GrainId grainId, string stateName, IGrainStorage storage, JsonSerializerOptions json, Action onInconsistent, bool trackChanges = true)
     : IPersistentState<TState>, IStateWriter where TState : new()
 {
     private readonly JsonTypeInfo<TState> typeInfo = (JsonTypeInfo<TState>)json.GetTypeInfo(typeof(TState));
@@ -37,12 +37,12 @@ internal sealed class PersistentState<TState>(GrainId grainId, string stateName,
             {
                 throw new StateDeserializationException(grainId, stateName, ex);
             }
-            storedHash = HashOf(data);
+            Remember(data);
         }
         else
         {
             State = new TState();
-            storedHash = HashOf(Serialize());
+            Remember(null);
         }
     }
 
@@ -59,7 +59,7 @@ internal sealed class PersistentState<TState>(GrainId grainId, string stateName,
             throw;
         }
         RecordExists = true;
-        storedHash = HashOf(data);
+        Remember(data);
     }
 
     public async Task ClearStateAsync()
@@ -75,10 +75,19 @@ internal sealed class PersistentState<TState>(GrainId grainId, string stateName,
         }
         RecordExists = false;
         State = new TState();
-        storedHash = HashOf(Serialize());
+        Remember(null);
     }
 
-    public Task WriteIfChangedAsync() => HashOf(Serialize()) == storedHash ? Task.CompletedTask : WriteStateAsync();
+    public Task WriteIfChangedAsync() => !trackChanges || HashOf(Serialize()) == storedHash ? Task.CompletedTask : WriteStateAsync();
+
+    /// <summary>Remembers what storage now holds (<paramref name="stored"/>, or the current value when null), if changes are tracked.</summary>
+    private void Remember(byte[]? stored)
+    {
+        if (trackChanges)
+        {
+            storedHash = HashOf(stored ?? Serialize());
+        }
+    }
 
     private byte[] Serialize() => JsonSerializer.SerializeToUtf8Bytes(State, typeInfo);
 
