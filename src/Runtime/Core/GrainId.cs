@@ -60,6 +60,15 @@ public readonly struct GrainId : IEquatable<GrainId>
 
     private static uint Fold(uint hash, string text)
     {
+        if (Ascii.IsValid(text))
+        {
+            // Every id this system makes is ASCII, where each character is its own UTF-8 byte: no encoding needed.
+            foreach (var c in text)
+            {
+                hash = (hash ^ c) * 16777619u;
+            }
+            return hash;
+        }
         Span<byte> buffer = stackalloc byte[4];
         foreach (var rune in text.EnumerateRunes())
         {
