@@ -3,11 +3,7 @@ namespace MachineGrid.Runtime.Persistence.GroupCommit;
 /// <summary>The changes of one <see cref="IIndexStore.ApplyAsync"/> call, applied in order within one batch.</summary>
 internal sealed class PendingIndexWrite(IReadOnlyList<IndexChange> changes) : PendingWrite
 {
-    /// <summary>
-    /// Completed on the committer's completion step, which runs the waiters' continuations inline: each is the end of a
-    /// storage call that hands its grain's continuation to the activation, so a waiting grain costs one thread-pool hop, not two.
-    /// </summary>
-    private readonly TaskCompletionSource completion = new();
+    private readonly TaskCompletionSource completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The puts and deletes, in the caller's order.</summary>
     public IReadOnlyList<IndexChange> Changes { get; } = changes;

@@ -3,11 +3,7 @@ namespace MachineGrid.Runtime.Persistence.GroupCommit;
 /// <summary>A conditional write or clear of one grain state record.</summary>
 internal sealed class PendingStateWrite : PendingRecordWrite
 {
-    /// <summary>
-    /// Completed on the committer's completion step, which runs the waiters' continuations inline: each is the end of a
-    /// storage call that hands its grain's continuation to the activation, so a waiting grain costs one thread-pool hop, not two.
-    /// </summary>
-    private readonly TaskCompletionSource<string> completion = new();
+    private readonly TaskCompletionSource<string> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool applied;
     private bool conflicted;
     private bool actualKnown;
