@@ -4,7 +4,9 @@ namespace MachineGrid.Runtime.Persistence.Sqlite;
 /// The SQLite tables, laid out like the PostgreSQL ones. Every statement is idempotent, so running it at each start is safe.
 /// Versions start at 1 and are the ETags; a NULL payload is a cleared record (tombstone); start_at (UTC) and period
 /// are .NET ticks, period 0 meaning one-shot; grain_hash is <see cref="GrainId.GetStableHash"/>. Index rows are
-/// clustered by (table_name, key); TEXT compares with the BINARY collation, which is UTF-8 byte (code point) order.
+/// clustered by (table_name, key); TEXT compares with SQLite's default BINARY collation, which is UTF-8 byte (code
+/// point) order. It is left undeclared on purpose: a declared <c>COLLATE BINARY</c> (as databases made before declare;
+/// the order is the same) has SQLite compare keys through a collation function instead of its memcmp fast path.
 /// </summary>
 internal static class SqliteSchema
 {
@@ -45,8 +47,8 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS reminders_by_grain_hash ON reminders (grain_hash);
         CREATE TABLE IF NOT EXISTS index_rows (
-            table_name TEXT NOT NULL COLLATE BINARY,
-            key        TEXT NOT NULL COLLATE BINARY,
+            table_name TEXT NOT NULL,
+            key        TEXT NOT NULL,
             value      BLOB NOT NULL,
             PRIMARY KEY (table_name, key)
         ) WITHOUT ROWID;
