@@ -7,12 +7,7 @@ namespace MachineGrid.Grains.Tests;
 public static class GridSilo
 {
     /// <summary>A new temporary folder for a silo's database and keys.</summary>
-    public static string NewDataDirectory()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"machinegrid-grains-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(path);
-        return path;
-    }
+    public static string NewDataDirectory() => TestData.NewDirectory("grains");
 
     /// <summary>Starts a silo on the folder's database (reuse the folder and clock to simulate a restart).</summary>
     public static Task<TestSilo> StartAsync(string dataDirectory, ManualTimeProvider? clock = null, Action<GridOptions>? configure = null)

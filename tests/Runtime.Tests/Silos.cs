@@ -28,5 +28,5 @@ public static class Silos
             configure?.Invoke(o);
         }, clock);
 
-    public static string TempDatabase() => Path.Combine(Path.GetTempPath(), $"machinegrid-test-{Guid.NewGuid():N}.db");
+    public static string TempDatabase() => TestData.NewFile("runtime", ".db");
 }
