@@ -11,6 +11,9 @@ public sealed class StateFlusher(Func<Task> write)
     private TaskCompletionSource? pending;
     private bool writing;
 
+    /// <summary>Whether a write is running or waiting to start.</summary>
+    public bool IsBusy => writing || pending is not null;
+
     /// <summary>Completes once a write that started after this call is durable.</summary>
     public Task FlushAsync()
     {

@@ -609,10 +609,31 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         }
     }
 
+    /// <summary>
+    /// Writes what changed. Run rows alone are written at once: the storage applies and flushes writes in the order they
+    /// were made, so they need not wait for one another. The details carry an ETag, so they go one write at a time
+    /// through <see cref="flusher"/>, and while it is busy, rows join it too (so a caller is answered only after a write
+    /// that carries all of its changes).
+    /// </summary>
     private Task SaveAsync()
     {
         events.GroupChanged(GetPrimaryKeyString());
-        return flusher.FlushAsync();
+        return detailsChanged || flusher.IsBusy ? flusher.FlushAsync() : WriteRowsAsync();
+    }
+
+    private async Task WriteRowsAsync()
+    {
+        var changed = changedRuns.ToList();
+        changedRuns.Clear();
+        try
+        {
+            await rows.SaveAsync(GetPrimaryKeyString(), Runs, changed);
+        }
+        catch
+        {
+            changedRuns.UnionWith(changed);
+            throw;
+        }
     }
 
     /// <summary>Writes the rows of the runs that changed, and the details when they changed; both go into the same group commit.</summary>
