@@ -13,6 +13,12 @@ public static class BurstScenario
     /// <summary>Warm-up bursts of at most this many runs each, so the warm-up does not hold all its runs at once.</summary>
     private const int WarmupBurst = 10_000;
 
+    /// <summary>
+    /// The pause between the warm-up and the measured burst, so that burst arrives at a quiet silo, as a burst does,
+    /// rather than on the tail of the warm-up and its background work (such as the copying of the storage's log).
+    /// </summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Runs warm-up bursts and the measured burst, and prints the result.</summary>
     public static async Task RunAsync(LifecycleOptions options)
     {
@@ -21,6 +27,7 @@ public static class BurstScenario
         {
             await BurstAsync(fleet.Grid, fleet.Tracker, done, Math.Min(WarmupBurst, options.Warmup - done), "warm-up");
         }
+        await Task.Delay(Settle);
         using var probe = new RuntimeProbe(options.Profile);
         probe.Start();
         var wall = await BurstAsync(fleet.Grid, fleet.Tracker, options.Warmup, options.Runs, "measure");

@@ -24,17 +24,48 @@ public sealed class SqliteStorageTests : StorageConformanceTests
     }
 
     [Fact]
-    public async Task Committed_pages_reach_the_database_file_in_the_background_while_the_log_is_far_below_its_checkpoint_size()
+    public async Task Committed_pages_reach_the_database_file_in_the_background_once_the_writer_is_quiet_while_the_log_is_far_below_its_checkpoint_size()
     {
         await using var database = new SqliteDatabase(backend.DatabasePath);
-        var storage = new SqliteGrainStorage(database);
-        var payload = new byte[4096];
-        await Task.WhenAll(Enumerable.Range(0, 256).Select(i => storage.WriteAsync(new GrainId("machine", $"m{i}"), "state", payload, null)));
+        await WriteStatePagesAsync(database, 256);
 
-        // 256 pages of state sit in the log, 64 times fewer than the writer's own checkpoint threshold (16,384 pages).
+        // 256 pages of state sit in the log, 64 times fewer than the writer's own checkpoint threshold (16,384 pages)
+        // and 32 times fewer than the default pressure bound: only the writer's quiet starts this checkpoint.
         await Eventually.True(() => new FileInfo(backend.DatabasePath).Length >= 256 * 4096, "the background checkpointer copied the log into the database file");
-        Assert.Equal(payload, (await storage.ReadAsync(new GrainId("machine", "m255"), "state"))!.Data);
+        Assert.Equal(new byte[4096], (await new SqliteGrainStorage(database).ReadAsync(new GrainId("machine", "m255"), "state"))!.Data);
     }
+
+    [Fact]
+    public async Task Without_a_quiet_period_the_log_is_copied_once_it_holds_the_pressure_bound()
+    {
+        // The writer is never quiet for an hour, so only the pressure bound (64 pages) can start a checkpoint.
+        await using var database = new SqliteDatabase(backend.DatabasePath, checkpoints: new CheckpointPolicy(TimeSpan.FromHours(1), TimeSpan.Zero, 64));
+        await WriteStatePagesAsync(database, 256);
+
+        await Eventually.True(() => new FileInfo(backend.DatabasePath).Length >= 256 * 4096, "a checkpoint under pressure copied the log into the database file");
+    }
+
+    [Fact]
+    public async Task Without_a_quiet_period_a_log_below_the_pressure_bound_is_not_copied()
+    {
+        await using var database = new SqliteDatabase(backend.DatabasePath, checkpoints: new CheckpointPolicy(TimeSpan.FromHours(1), TimeSpan.Zero, 1_000_000));
+        await WriteStatePagesAsync(database, 256);
+
+        // The old fixed schedule copied the log every 200 ms; five of those pass here.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.True(new FileInfo(backend.DatabasePath).Length < 64 * 4096, "the 256 pages written stayed in the log");
+        Assert.Equal(new byte[4096], (await new SqliteGrainStorage(database).ReadAsync(new GrainId("machine", "m255"), "state"))!.Data);
+    }
+
+    [Theory]
+    [InlineData(0, 1_000, 1_000, false)]
+    [InlineData(8_192, 0, 0, true)]
+    [InlineData(8_191, 0, 1_000, false)]
+    [InlineData(1, 25, 200, true)]
+    [InlineData(1, 24, 1_000, false)]
+    [InlineData(1, 1_000, 199, false)]
+    public void A_checkpoint_is_due_under_pressure_or_after_a_quiet_period_spaced_from_the_last(long frames, int quietMs, int sinceCheckpointMs, bool due) =>
+        Assert.Equal(due, CheckpointPolicy.Default.IsDue(frames, TimeSpan.FromMilliseconds(quietMs), TimeSpan.FromMilliseconds(sinceCheckpointMs)));
 
     [Fact]
     public async Task A_write_is_acknowledged_only_once_the_log_is_flushed_to_disk()
@@ -82,5 +113,12 @@ public sealed class SqliteStorageTests : StorageConformanceTests
         Assert.Same(unflushed, later);
         Assert.Equal([1], (await storage.ReadAsync(new GrainId("machine", "kept"), "state"))!.Data);
         Assert.Null(await storage.ReadAsync(new GrainId("machine", "later"), "state"));
+    }
+
+    private static async Task WriteStatePagesAsync(SqliteDatabase database, int pages)
+    {
+        var storage = new SqliteGrainStorage(database);
+        var payload = new byte[4096];
+        await Task.WhenAll(Enumerable.Range(0, pages).Select(i => storage.WriteAsync(new GrainId("machine", $"m{i}"), "state", payload, null)));
     }
 }

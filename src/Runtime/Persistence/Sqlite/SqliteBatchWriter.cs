@@ -1,5 +1,6 @@
 using MachineGrid.Runtime.Persistence.GroupCommit;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace MachineGrid.Runtime.Persistence.Sqlite;
 
@@ -8,7 +9,7 @@ namespace MachineGrid.Runtime.Persistence.Sqlite;
 /// committed batch to the <see cref="SqliteLogFlusher"/>, which makes it durable while the next batch is applied.
 /// After a failed batch the connection is closed and reopened for the next one.
 /// </summary>
-internal sealed class SqliteBatchWriter(string connectionString, string databasePath, SchemaInitializer schema, Action<FileStream>? flush = null) : IBatchWriter
+internal sealed class SqliteBatchWriter(string connectionString, string databasePath, SchemaInitializer schema, WalBacklog backlog, Action<FileStream>? flush = null) : IBatchWriter
 {
     private readonly SqliteLogFlusher flusher = new(databasePath, flush);
     private SqliteConnection? connection;
@@ -32,6 +33,7 @@ internal sealed class SqliteBatchWriter(string connectionString, string database
                 prepared.Apply(write);
             }
             transaction.Commit();
+            backlog.Committed(TakeFramesWritten(connection));
         }
         catch
         {
@@ -48,6 +50,10 @@ internal sealed class SqliteBatchWriter(string connectionString, string database
         Close();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>The pages this connection wrote to the log since the last call.</summary>
+    private static long TakeFramesWritten(SqliteConnection connection) =>
+        raw.sqlite3_db_status(connection.Handle, raw.SQLITE_DBSTATUS_CACHE_WRITE, out var written, out _, 1) == raw.SQLITE_OK ? written : 0;
 
     private SqliteWriteStatements Open()
     {

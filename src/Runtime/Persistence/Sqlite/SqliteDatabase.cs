@@ -26,7 +26,8 @@ internal sealed class SqliteDatabase : IWriteQueue, IAsyncDisposable, IDisposabl
     /// <param name="logger">Receives commit and checkpoint failures.</param>
     /// <param name="limits">Batch bounds of the group committer.</param>
     /// <param name="flushLog">Flushes the write-ahead log to disk; tests pass one that waits or fails.</param>
-    public SqliteDatabase(string path, ILogger? logger = null, GroupCommitLimits? limits = null, Action<FileStream>? flushLog = null)
+    /// <param name="checkpoints">When the log is copied into the database file in the background.</param>
+    public SqliteDatabase(string path, ILogger? logger = null, GroupCommitLimits? limits = null, Action<FileStream>? flushLog = null, CheckpointPolicy? checkpoints = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
@@ -47,13 +48,12 @@ internal sealed class SqliteDatabase : IWriteQueue, IAsyncDisposable, IDisposabl
             Pooling = true,
         }.ConnectionString;
         schema = new SchemaInitializer(_ => CreateSchema(writeConnectionString));
+        var backlog = new WalBacklog(TimeProvider.System);
         committer = new GroupCommitter(
-            new SqliteBatchWriter(writeConnectionString, Path, schema, flushLog), "sqlite", limits ?? GroupCommitLimits.Default, logger ?? NullLogger.Instance);
-        checkpointer = new SqliteWalCheckpointer(readConnectionString, () => schema.IsCreated, CheckpointInterval, logger ?? NullLogger.Instance);
+            new SqliteBatchWriter(writeConnectionString, Path, schema, backlog, flushLog), "sqlite", limits ?? GroupCommitLimits.Default, logger ?? NullLogger.Instance);
+        checkpointer = new SqliteWalCheckpointer(
+            readConnectionString, () => schema.IsCreated, backlog, checkpoints ?? CheckpointPolicy.Default, TimeProvider.System, logger ?? NullLogger.Instance);
     }
-
-    /// <summary>How often the background checkpointer copies the log into the database file.</summary>
-    public static TimeSpan CheckpointInterval { get; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Full path of the database file.</summary>
     public string Path { get; }

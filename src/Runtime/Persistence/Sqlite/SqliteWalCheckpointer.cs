@@ -4,26 +4,32 @@ using Microsoft.Extensions.Logging;
 namespace MachineGrid.Runtime.Persistence.Sqlite;
 
 /// <summary>
-/// Copies committed pages from the write-ahead log into the database file on a thread of its own, a few times a second,
-/// with PASSIVE checkpoints that never block the writer. Without it the writer does all of that copying itself when the
-/// log reaches <c>wal_autocheckpoint</c> pages, stalling every commit queued behind it for a hundred milliseconds or
-/// more; now its own checkpoint finds almost nothing left to copy and only restarts the log.
+/// Copies committed pages from the write-ahead log into the database file on a thread of its own, with PASSIVE
+/// checkpoints that never block the writer. Without it the writer does all of that copying itself when the log reaches
+/// <c>wal_autocheckpoint</c> pages, stalling every commit queued behind it for a hundred milliseconds or more; now its
+/// own checkpoint finds almost nothing left to copy and only restarts the log. A checkpoint reads and writes the pages
+/// and flushes the database file, which slows the commits beside it, so it runs when the writer is quiet, or under
+/// load once the log holds <see cref="CheckpointPolicy.PressureFrames"/> (see <see cref="CheckpointPolicy"/>).
 /// </summary>
 internal sealed class SqliteWalCheckpointer : IDisposable
 {
     private readonly string connectionString;
     private readonly Func<bool> schemaExists;
-    private readonly TimeSpan interval;
+    private readonly WalBacklog backlog;
+    private readonly CheckpointPolicy policy;
+    private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly CancellationTokenSource stopping = new();
     private readonly Thread thread;
 
-    /// <summary>Starts checkpointing the database at <paramref name="connectionString"/> every <paramref name="interval"/> once its schema exists.</summary>
-    public SqliteWalCheckpointer(string connectionString, Func<bool> schemaExists, TimeSpan interval, ILogger logger)
+    /// <summary>Starts checkpointing the database at <paramref name="connectionString"/>, once its schema exists, as <paramref name="policy"/> says.</summary>
+    public SqliteWalCheckpointer(string connectionString, Func<bool> schemaExists, WalBacklog backlog, CheckpointPolicy policy, TimeProvider time, ILogger logger)
     {
         this.connectionString = connectionString;
         this.schemaExists = schemaExists;
-        this.interval = interval;
+        this.backlog = backlog;
+        this.policy = policy;
+        this.time = time;
         this.logger = logger;
         thread = new Thread(Run) { IsBackground = true, Name = "SQLite checkpoint" };
         thread.Start();
@@ -44,14 +50,18 @@ internal sealed class SqliteWalCheckpointer : IDisposable
     private void Run()
     {
         SqliteConnection? connection = null;
+        var lastCheckpoint = time.GetTimestamp();
         try
         {
-            while (!stopping.Token.WaitHandle.WaitOne(interval))
+            while (!stopping.Token.WaitHandle.WaitOne(policy.PollInterval))
             {
-                if (!schemaExists())
+                var frames = backlog.Frames;
+                if (!schemaExists() || !policy.IsDue(frames, backlog.SinceLastCommit, time.GetElapsedTime(lastCheckpoint)))
                 {
                     continue;
                 }
+                lastCheckpoint = time.GetTimestamp();
+                backlog.Checkpointed(frames);
                 try
                 {
                     connection ??= Open();
