@@ -204,6 +204,37 @@ public sealed class RunLifecycleTests
     }
 
     [Fact]
+    public async Task A_run_its_group_let_go_before_the_run_wrote_its_end_is_held_by_the_group_again_after_a_crash_and_not_queued_twice()
+    {
+        var data = GridSilo.NewDataDirectory();
+        var owner = Actors.Owner();
+        await using var crashed = await GridSilo.StartAsync(data);
+        var grid = new Grid(crashed, owner);
+        var group = await grid.CreateGroupAsync();
+        var machine = (await grid.AddMachinesAsync(group, 1))[0];
+        var run = await grid.SubmitAsync(await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot")));
+        await Eventually.True(async () => (await grid.RunGrain(run).Get(owner)).Status == RunStatus.Assigned, "the run was assigned");
+        await grid.Machine(machine).TakeAssignments();
+        await grid.Machine(machine).StartRun(run);
+        // The machine's report of the end reaches the group, and the host crashes before the run writes its end.
+        await grid.Group(group).RunEnded(run);
+
+        await using var second = await GridSilo.StartAsync(data, new Runtime.Testing.ManualTimeProvider(crashed.ManualClock.GetUtcNow()));
+        var after = new Grid(second, owner);
+        var read = await after.RunGrain(run).Get(owner);
+        var held = await after.Group(group).RunsOn(machine);
+        var queue = await after.Group(group).GetQueue(owner);
+        // The agent reports the end again, and the run ends once.
+        await after.Machine(machine).CompleteRun(run, true, null, null);
+
+        Assert.Equal((RunStatus.Running, machine, 1), (read.Status, read.MachineId, read.Attempts));
+        Assert.Equal([(run, true)], held.Select(p => (p.Assignment.RunId, p.Started)));
+        Assert.Empty(queue);
+        Assert.Equal(RunStatus.Succeeded, (await after.RunGrain(run).Get(owner)).Status);
+        Assert.Empty(await after.Group(group).RunsOn(machine));
+    }
+
+    [Fact]
     public async Task An_ended_run_reads_back_from_the_view_it_was_filed_with_after_a_crash_and_is_not_queued_again()
     {
         var data = GridSilo.NewDataDirectory();

@@ -5,7 +5,9 @@ namespace MachineGrid.Grains;
 
 /// <summary>
 /// Keeps a group's queued and assigned runs as one row each in the <c>groupruns</c> index table (key
-/// <c>{groupId}/{runId}</c>), so a write costs what changed since the last one, not the length of the queue.
+/// <c>{groupId}/{runId}</c>), so a write costs what changed since the last one, not the length of the queue. The group
+/// puts rows; a run's row is deleted by the run itself, in the same commit as its end (<see cref="RunIndex.UpdateAsync"/>),
+/// so a run its group let go is never lost to a crash before its end is on record: until then its group reads it back.
 /// </summary>
 public sealed class GroupRunRows(IIndexStore index)
 {
@@ -42,22 +44,30 @@ public sealed class GroupRunRows(IIndexStore index)
         }
     }
 
-    /// <summary>Writes the current row of each run in <paramref name="changed"/>: its queued or assigned entry, or a delete once it has neither.</summary>
+    /// <summary>
+    /// Writes the current row of each run in <paramref name="changed"/> that is queued or assigned. A run that has
+    /// neither has ended (or is told to end), and its row is deleted with its end record.
+    /// </summary>
     public Task SaveAsync(string groupId, GroupRuns runs, IEnumerable<string> changed)
     {
-        var prefix = RowPrefix(groupId);
         var changes = new List<IndexChange>();
         foreach (var runId in changed)
         {
             var row = runs.Queued.TryGetValue(runId, out var queued) ? new GroupRunRow(queued, null)
                 : runs.Assigned.TryGetValue(runId, out var assigned) ? new GroupRunRow(null, assigned)
                 : null;
-            changes.Add(row is null
-                ? IndexChange.Delete(Table, prefix + runId)
-                : IndexChange.Put(Table, prefix + runId, JsonSerializer.SerializeToUtf8Bytes(row, GrainStateJsonContext.Default.GroupRunRow)));
+            if (row is not null)
+            {
+                changes.Add(IndexChange.Put(Table, KeyOf(groupId, runId), JsonSerializer.SerializeToUtf8Bytes(row, GrainStateJsonContext.Default.GroupRunRow)));
+            }
         }
         return changes.Count == 0 ? Task.CompletedTask : index.ApplyAsync(changes);
     }
+
+    /// <summary>Deletes the row of a run of the group that ended.</summary>
+    public static IndexChange Release(string groupId, string runId) => IndexChange.Delete(Table, KeyOf(groupId, runId));
+
+    private static string KeyOf(string groupId, string runId) => RowPrefix(groupId) + runId;
 
     private static string RowPrefix(string groupId) => groupId + "/";
 }

@@ -30,7 +30,10 @@ public sealed class RunIndex(IIndexStore index)
     /// <summary>Rows of every run, newest first, holding the views of ended runs.</summary>
     private const string ViewPrefix = "a/";
 
-    /// <summary>Writes the run's rows for its current view, given the status last indexed (null when new).</summary>
+    /// <summary>
+    /// Writes the run's rows for its current view, given the status last indexed (null when new). When the run ends, the
+    /// same commit deletes its row in its group (<see cref="GroupRunRows"/>).
+    /// </summary>
     public Task UpdateAsync(string submitterId, string groupId, RunStatus? before, RunView after)
     {
         // Built from what changed rather than by comparing key sets: this runs at every step of every run.
@@ -57,6 +60,8 @@ public sealed class RunIndex(IIndexStore index)
                 // The machine holds its runs until they end; only then are they filed under it, on a page of its own.
                 changes.Add(IndexChange.Put(Table, $"m/{machine}/t/{suffix}", []));
             }
+            // The group let the run go in memory; its row goes in the same commit as the end, not before it.
+            changes.Add(GroupRunRows.Release(groupId, after.Id));
         }
         if (before is null || ended)
         {
