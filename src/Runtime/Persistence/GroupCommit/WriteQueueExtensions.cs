@@ -3,51 +3,80 @@ namespace MachineGrid.Runtime.Persistence.GroupCommit;
 /// <summary>
 /// The write operations of the storage contracts, expressed as queued writes. Every failure surfaces through the
 /// returned task. Cancellation stops the wait, not a write already queued: a cancelled write may still commit.
+/// Callers await the queued write's own task, without an async wrapper per write.
 /// </summary>
 internal static class WriteQueueExtensions
 {
     /// <summary>Writes or (with null <paramref name="data"/>) clears a state record; returns the new ETag once durable.</summary>
-    public static async Task<string> WriteStateAsync(this IWriteQueue queue, GrainId grainId, string stateName, byte[]? data, string? etag, CancellationToken cancellationToken)
+    public static Task<string> WriteStateAsync(this IWriteQueue queue, GrainId grainId, string stateName, byte[]? data, string? etag, CancellationToken cancellationToken)
     {
-        StorageArguments.Validate(grainId, stateName, nameof(stateName));
-        cancellationToken.ThrowIfCancellationRequested();
-        var write = new PendingStateWrite(grainId, stateName, data, etag);
-        queue.Enqueue(write);
-        return await write.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            StorageArguments.Validate(grainId, stateName, nameof(stateName));
+            return cancellationToken.IsCancellationRequested
+                ? Task.FromCanceled<string>(cancellationToken)
+                : Queue(queue, new PendingStateWrite(grainId, stateName, data, etag)).Task.WaitAsync(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<string>(ex);
+        }
     }
 
     /// <summary>Inserts or replaces a reminder; returns the stored entry once durable.</summary>
-    public static async Task<ReminderEntry> UpsertReminderAsync(this IWriteQueue queue, GrainId grainId, string name, DateTimeOffset startAt, TimeSpan period, CancellationToken cancellationToken)
+    public static Task<ReminderEntry> UpsertReminderAsync(this IWriteQueue queue, GrainId grainId, string name, DateTimeOffset startAt, TimeSpan period, CancellationToken cancellationToken)
     {
-        StorageArguments.Validate(grainId, name, nameof(name));
-        StorageArguments.ValidatePeriod(period);
-        cancellationToken.ThrowIfCancellationRequested();
-        var write = new PendingReminderUpsert(grainId, name, startAt, period);
-        queue.Enqueue(write);
-        return await write.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            StorageArguments.Validate(grainId, name, nameof(name));
+            StorageArguments.ValidatePeriod(period);
+            return cancellationToken.IsCancellationRequested
+                ? Task.FromCanceled<ReminderEntry>(cancellationToken)
+                : Queue(queue, new PendingReminderUpsert(grainId, name, startAt, period)).Task.WaitAsync(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<ReminderEntry>(ex);
+        }
     }
 
     /// <summary>Removes a reminder if its ETag matches (null: any); returns whether a row was removed, once durable.</summary>
-    public static async Task<bool> RemoveReminderAsync(this IWriteQueue queue, GrainId grainId, string name, string? etag, CancellationToken cancellationToken)
+    public static Task<bool> RemoveReminderAsync(this IWriteQueue queue, GrainId grainId, string name, string? etag, CancellationToken cancellationToken)
     {
-        StorageArguments.Validate(grainId, name, nameof(name));
-        cancellationToken.ThrowIfCancellationRequested();
-        var write = new PendingReminderRemoval(grainId, name, etag);
-        queue.Enqueue(write);
-        return await write.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            StorageArguments.Validate(grainId, name, nameof(name));
+            return cancellationToken.IsCancellationRequested
+                ? Task.FromCanceled<bool>(cancellationToken)
+                : Queue(queue, new PendingReminderRemoval(grainId, name, etag)).Task.WaitAsync(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<bool>(ex);
+        }
     }
 
     /// <summary>Applies index changes atomically, in order, in one commit; completes once durable (at once for no changes).</summary>
-    public static async Task ApplyIndexChangesAsync(this IWriteQueue queue, IReadOnlyList<IndexChange> changes, CancellationToken cancellationToken)
+    public static Task ApplyIndexChangesAsync(this IWriteQueue queue, IReadOnlyList<IndexChange> changes, CancellationToken cancellationToken)
     {
-        var validated = IndexArguments.ValidateChanges(changes);
-        if (validated.Length == 0)
+        try
         {
-            return;
+            var validated = IndexArguments.ValidateChanges(changes);
+            return validated.Length == 0 ? Task.CompletedTask
+                : cancellationToken.IsCancellationRequested ? Task.FromCanceled(cancellationToken)
+                : Queue(queue, new PendingIndexWrite(validated)).Task.WaitAsync(cancellationToken);
         }
-        cancellationToken.ThrowIfCancellationRequested();
-        var write = new PendingIndexWrite(validated);
+        catch (Exception ex)
+        {
+            return Task.FromException(ex);
+        }
+    }
+
+    /// <summary>Queues <paramref name="write"/>; its task completes once it is durable (waiting on it with a token that cannot be cancelled returns that task itself).</summary>
+    private static TWrite Queue<TWrite>(IWriteQueue queue, TWrite write)
+        where TWrite : PendingWrite
+    {
         queue.Enqueue(write);
-        await write.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return write;
     }
 }
