@@ -10,19 +10,29 @@ namespace MachineGrid.Bench.Lifecycle;
 /// </summary>
 public static class InProcessAgent
 {
-    /// <summary>Works until <paramref name="stop"/> completes.</summary>
-    public static async Task RunAsync(InProcessGrid grid, string machineId, RunTracker tracker, TimeSpan flow, Task stop)
+    /// <summary>
+    /// Works until <paramref name="stop"/> is cancelled. Waits observe it through the token rather than
+    /// <c>Task.WhenAny</c> with a shared task, whose continuation list every waiting session would join and leave.
+    /// </summary>
+    public static async Task RunAsync(InProcessGrid grid, string machineId, RunTracker tracker, TimeSpan flow, CancellationToken stop)
     {
         var machine = grid.Grains.GetGrain<IMachineGrain>(machineId);
         var signals = grid.Signals;
         long freedAt = 0;
-        while (!stop.IsCompleted)
+        while (!stop.IsCancellationRequested)
         {
             var offered = signals.Subscribe(machineId);
             var taken = await machine.TakeAssignments(1);
             if (taken.Count == 0)
             {
-                await Task.WhenAny(offered, stop);
+                try
+                {
+                    await offered.WaitAsync(stop);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
                 continue;
             }
             var assignment = taken[0];

@@ -6,7 +6,7 @@ namespace MachineGrid.Bench.Lifecycle;
 /// </summary>
 public sealed class InProcessFleet : IAsyncDisposable
 {
-    private readonly TaskCompletionSource stop = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource stop = new();
     private Task working = Task.CompletedTask;
 
     private InProcessFleet(BenchStorage storage, InProcessGrid grid, RunTracker tracker) => (Storage, Grid, Tracker) = (storage, grid, tracker);
@@ -27,7 +27,7 @@ public sealed class InProcessFleet : IAsyncDisposable
         Console.Error.WriteLine($"Starting a silo on {storage.Describe()} with {options.Machines} machines...");
         var fleet = new InProcessFleet(storage, await InProcessGrid.StartAsync(options, storage), new RunTracker(options.Warmup + options.Runs));
         var agents = fleet.Grid.Machines.SelectMany(m => Enumerable.Range(0, options.Sessions)
-            .Select(_ => Task.Run(() => InProcessAgent.RunAsync(fleet.Grid, m, fleet.Tracker, TimeSpan.FromMilliseconds(options.FlowMs), fleet.stop.Task))));
+            .Select(_ => Task.Run(() => InProcessAgent.RunAsync(fleet.Grid, m, fleet.Tracker, TimeSpan.FromMilliseconds(options.FlowMs), fleet.stop.Token))));
         fleet.working = Task.WhenAll([.. agents, fleet.HeartbeatLoopAsync()]);
         return fleet;
     }
@@ -35,8 +35,9 @@ public sealed class InProcessFleet : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        stop.TrySetResult();
+        await stop.CancelAsync();
         await working;
+        stop.Dispose();
         await Grid.DisposeAsync();
         await Storage.DisposeAsync();
     }
@@ -44,9 +45,16 @@ public sealed class InProcessFleet : IAsyncDisposable
     /// <summary>Keeps the agents alive (machines go offline after 60 s without a heartbeat).</summary>
     private async Task HeartbeatLoopAsync()
     {
-        while (await Task.WhenAny(stop.Task, Task.Delay(TimeSpan.FromSeconds(20))) != stop.Task)
+        try
         {
-            await Grid.HeartbeatAllAsync();
+            while (true)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(20), stop.Token);
+                await Grid.HeartbeatAllAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
         }
     }
 }
