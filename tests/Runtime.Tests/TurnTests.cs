@@ -85,4 +85,36 @@ public sealed class TurnTests
         await grain.OpenGate();
         Assert.NotEqual(Guid.Empty, await grain.ActivationId());
     }
+
+    [Fact]
+    public async Task What_a_grain_sets_in_its_execution_context_during_a_call_run_on_the_callers_thread_stays_out_of_the_callers_context()
+    {
+        await using var silo = await Silos.InMemory();
+        var grain = silo.GrainFactory.GetGrain<IAmbientGrain>(Probe.NewKey("ambient"));
+        await grain.Read();
+        // Once its activation's work is done, an idle grain runs a call that completes synchronously on the caller's
+        // own thread. (Should it still be busy, the call is queued and the assertion holds all the same.)
+        await Task.Delay(100);
+        Ambient.Value = "caller";
+
+        await grain.Set("grain");
+
+        Assert.Equal("caller", Ambient.Value);
+    }
+
+    [Fact]
+    public async Task What_a_grain_sets_in_its_execution_context_during_one_queued_call_does_not_reach_the_next()
+    {
+        await using var silo = await Silos.InMemory();
+        var grain = silo.GrainFactory.GetGrain<IAmbientGrain>(Probe.NewKey("ambient"));
+        await grain.Read();
+        var holding = grain.Hold();
+        var set = grain.Set("first call");
+        var read = grain.Read();
+
+        await grain.Release();
+        await Task.WhenAll(holding, set);
+
+        Assert.Null(await read);
+    }
 }

@@ -134,6 +134,7 @@ internal sealed class Activation : SynchronizationContext, IThreadPoolWorkItem
             request = Admit(method.AlwaysInterleave, method.ReadOnly, caller, keepsAlive: true);
         }
         var previousContext = Current;
+        var callerContext = ExecutionContext.Capture();
         var previousRequest = CallChain.Current;
         SetSynchronizationContext(this);
         CallChain.Current = request;
@@ -150,7 +151,15 @@ internal sealed class Activation : SynchronizationContext, IThreadPoolWorkItem
         finally
         {
             inlineDepth--;
-            CallChain.Current = previousRequest;
+            // The caller's own context back, as it was: what the grain set before its first await stays with the grain.
+            if (callerContext is null)
+            {
+                CallChain.Current = previousRequest;
+            }
+            else
+            {
+                ExecutionContext.Restore(callerContext);
+            }
             SetSynchronizationContext(previousContext);
         }
         if (task.IsCompleted)
@@ -402,6 +411,7 @@ internal sealed class Activation : SynchronizationContext, IThreadPoolWorkItem
     private static void RunRequest(Message message)
     {
         var activation = message.Activation!;
+        var outside = ExecutionContext.Capture();
         var previous = CallChain.Current;
         CallChain.Current = message.Request;
         Task task;
@@ -415,7 +425,16 @@ internal sealed class Activation : SynchronizationContext, IThreadPoolWorkItem
         }
         finally
         {
-            CallChain.Current = previous;
+            // Whatever the grain set in its execution context before its first await (its call chain, or any
+            // AsyncLocal) stays with this request, not with the next one this work item runs.
+            if (outside is null)
+            {
+                CallChain.Current = previous;
+            }
+            else
+            {
+                ExecutionContext.Restore(outside);
+            }
         }
         if (task.IsCompleted)
         {
