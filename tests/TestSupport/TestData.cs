@@ -22,15 +22,23 @@ public static class TestData
         return root;
     }
 
+    /// <summary>
+    /// Deletes the folder, trying again a few times: a silo a test left running (as a crashed host is) may still create
+    /// a file in it while the delete runs, which makes the delete fail with the folder half gone.
+    /// </summary>
     private static void Delete(string root)
     {
-        try
+        for (var attempt = 1; attempt <= 5 && Directory.Exists(root); attempt++)
         {
-            Directory.Delete(root, recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // A leftover temp folder is not worth failing a finished test run for.
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A leftover temp folder is not worth failing a finished test run for.
+                Thread.Sleep(100);
+            }
         }
     }
 }
