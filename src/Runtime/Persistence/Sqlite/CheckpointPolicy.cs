@@ -13,7 +13,7 @@ internal sealed record CheckpointPolicy(TimeSpan QuietPeriod, TimeSpan MinInterv
     /// </summary>
     public static CheckpointPolicy Default { get; } = new(TimeSpan.FromMilliseconds(25), TimeSpan.FromMilliseconds(200), 8_192);
 
-    /// <summary>How often the checkpointer looks at the backlog.</summary>
+    /// <summary>How often the checkpointer looks at the backlog while pages wait to be copied (it sleeps while none do).</summary>
     public TimeSpan PollInterval => TimeSpan.FromMilliseconds(Math.Clamp(QuietPeriod.TotalMilliseconds / 2, 1, 50));
 
     /// <summary>Whether a checkpoint is due.</summary>

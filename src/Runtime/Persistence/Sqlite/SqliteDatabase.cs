@@ -16,6 +16,7 @@ internal sealed class SqliteDatabase : IWriteQueue, IAsyncDisposable, IDisposabl
     private readonly SchemaInitializer schema;
     private readonly GroupCommitter committer;
     private readonly SqliteWalCheckpointer checkpointer;
+    private readonly WalBacklog backlog;
 
     /// <summary>Prepared state reads, each on its own open connection, reused: activating a grain reads its state.</summary>
     private readonly ConcurrentBag<SqliteCommand> stateReaders = [];
@@ -48,7 +49,7 @@ internal sealed class SqliteDatabase : IWriteQueue, IAsyncDisposable, IDisposabl
             Pooling = true,
         }.ConnectionString;
         schema = new SchemaInitializer(_ => CreateSchema(writeConnectionString));
-        var backlog = new WalBacklog(TimeProvider.System);
+        backlog = new WalBacklog(TimeProvider.System);
         committer = new GroupCommitter(
             new SqliteBatchWriter(writeConnectionString, Path, schema, backlog, flushLog), "sqlite", limits ?? GroupCommitLimits.Default, logger ?? NullLogger.Instance);
         checkpointer = new SqliteWalCheckpointer(
@@ -123,6 +124,7 @@ internal sealed class SqliteDatabase : IWriteQueue, IAsyncDisposable, IDisposabl
         }
         await committer.DisposeAsync().ConfigureAwait(false);
         checkpointer.Dispose();
+        backlog.Dispose();
         while (stateReaders.TryTake(out var reader))
         {
             reader.Connection?.Dispose();

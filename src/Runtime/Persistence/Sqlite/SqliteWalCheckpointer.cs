@@ -53,7 +53,7 @@ internal sealed class SqliteWalCheckpointer : IDisposable
         var lastCheckpoint = time.GetTimestamp();
         try
         {
-            while (!stopping.Token.WaitHandle.WaitOne(policy.PollInterval))
+            while (WaitForWork())
             {
                 var frames = backlog.Frames;
                 if (!schemaExists() || !policy.IsDue(frames, backlog.SinceLastCommit, time.GetElapsedTime(lastCheckpoint)))
@@ -81,6 +81,23 @@ internal sealed class SqliteWalCheckpointer : IDisposable
         finally
         {
             connection?.Dispose();
+        }
+    }
+
+    /// <summary>Waits for the writer's first pages after a checkpoint, then polls; false once stopping.</summary>
+    private bool WaitForWork()
+    {
+        try
+        {
+            if (backlog.Frames == 0)
+            {
+                backlog.WaitForFrames(stopping.Token);
+            }
+            return !stopping.Token.WaitHandle.WaitOne(policy.PollInterval);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
