@@ -235,6 +235,32 @@ public sealed class RunLifecycleTests
     }
 
     [Fact]
+    public async Task A_run_queued_behind_a_busy_machine_at_a_crash_is_placed_there_when_that_machines_run_ends_after_the_restart()
+    {
+        var data = GridSilo.NewDataDirectory();
+        var owner = Actors.Owner();
+        await using var crashed = await GridSilo.StartAsync(data);
+        var grid = new Grid(crashed, owner);
+        var group = await grid.CreateGroupAsync();
+        var machine = (await grid.AddMachinesAsync(group, 1))[0];
+        var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
+        var running = await grid.SubmitAsync(connection);
+        await Eventually.True(async () => (await grid.RunGrain(running).Get(owner)).Status == RunStatus.Assigned, "the first run was assigned");
+        await grid.Machine(machine).TakeAssignments();
+        await grid.Machine(machine).StartRun(running);
+        var waiting = await grid.SubmitAsync(connection);
+        Assert.Equal(RunStatus.Queued, (await grid.RunGrain(waiting).Get(owner)).Status);
+
+        await using var second = await GridSilo.StartAsync(data, new Runtime.Testing.ManualTimeProvider(crashed.ManualClock.GetUtcNow()));
+        var after = new Grid(second, owner);
+        await after.Machine(machine).CompleteRun(running, true, null, null);
+
+        await Eventually.True(async () => (await after.RunGrain(waiting).Get(owner)).Status == RunStatus.Assigned, "the queued run was placed on the freed machine");
+        Assert.Equal([waiting], (await after.Machine(machine).TakeAssignments()).Select(a => a.RunId));
+        Assert.Empty(await after.Group(group).GetQueue(owner));
+    }
+
+    [Fact]
     public async Task An_ended_run_reads_back_from_the_view_it_was_filed_with_after_a_crash_and_is_not_queued_again()
     {
         var data = GridSilo.NewDataDirectory();
