@@ -15,11 +15,43 @@ public static class TestData
     /// <summary>A path for a new file; the file is not created.</summary>
     public static string NewFile(string prefix, string extension) => Path.Combine(Root.Value, $"{prefix}-{Guid.NewGuid():N}{extension}");
 
+    private const string RootPrefix = "machinegrid-tests-";
+
     private static string CreateRoot()
     {
-        var root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"machinegrid-tests-{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
+        DeleteLeftovers();
+        var root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"{RootPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Delete(root);
         return root;
+    }
+
+    /// <summary>
+    /// Deletes the folders of test processes that are gone: a process ended before its exit handler finished (the test
+    /// runner may not wait for it) leaves its folder behind, and the next run clears it.
+    /// </summary>
+    private static void DeleteLeftovers()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), RootPrefix + "*"))
+        {
+            var name = Path.GetFileName(folder)[RootPrefix.Length..];
+            if (int.TryParse(name.Split('-')[0], out var processId) && !IsRunning(processId))
+            {
+                Delete(folder);
+            }
+        }
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
