@@ -111,6 +111,14 @@ public sealed class Grid(TestSilo silo, Actor owner)
         return done;
     }
 
+    /// <summary>Waits until the run is placed on the machine, then has the machine's agent take it and start it.</summary>
+    public async Task StartPlacedRunAsync(string machineId, string runId)
+    {
+        await Eventually.True(async () => (await RunGrain(runId).Get(Owner)).Status == RunStatus.Assigned, $"run {runId} was assigned");
+        await Machine(machineId).TakeAssignments();
+        await Machine(machineId).StartRun(runId);
+    }
+
     public IMachineGroupGrain Group(string id) => Grains.GetGrain<IMachineGroupGrain>(id);
 
     public IMachineGrain Machine(string id) => Grains.GetGrain<IMachineGrain>(id);

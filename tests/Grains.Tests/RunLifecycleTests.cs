@@ -169,8 +169,6 @@ public sealed class RunLifecycleTests
     {
         var data = GridSilo.NewDataDirectory();
         var owner = Actors.Owner();
-        // The first host is never stopped before the second opens the file, so nothing is written on deactivation:
-        // the second host sees only what was durable, as after a crash.
         await using var crashed = await GridSilo.StartAsync(data);
         var grid = new Grid(crashed, owner);
         var group = await grid.CreateGroupAsync();
@@ -185,7 +183,7 @@ public sealed class RunLifecycleTests
         // Null fields are left out of stored state (the run's machine, credential and times are still unset); they read back as null.
         Assert.DoesNotContain("null", System.Text.Encoding.UTF8.GetString(stored!.Data!));
 
-        await using var second = await GridSilo.StartAsync(data, new Runtime.Testing.ManualTimeProvider(crashed.ManualClock.GetUtcNow()));
+        await using var second = await GridSilo.OpenAfterCrashAsync(data, crashed);
         var after = new Grid(second, owner);
         var running = await after.RunGrain(started).Get(owner);
         var assigned = await after.RunGrain(offered).Get(owner);
@@ -206,21 +204,16 @@ public sealed class RunLifecycleTests
     [Fact]
     public async Task A_run_its_group_let_go_before_the_run_wrote_its_end_is_held_by_the_group_again_after_a_crash_and_not_queued_twice()
     {
-        var data = GridSilo.NewDataDirectory();
         var owner = Actors.Owner();
-        await using var crashed = await GridSilo.StartAsync(data);
-        var grid = new Grid(crashed, owner);
-        var group = await grid.CreateGroupAsync();
-        var machine = (await grid.AddMachinesAsync(group, 1))[0];
+        await using var fleet = await OneMachineFleet.StartAsync(owner);
+        var (grid, group, machine) = (fleet.Grid, fleet.Group, fleet.Machine);
         var run = await grid.SubmitAsync(await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot")));
-        await Eventually.True(async () => (await grid.RunGrain(run).Get(owner)).Status == RunStatus.Assigned, "the run was assigned");
-        await grid.Machine(machine).TakeAssignments();
-        await grid.Machine(machine).StartRun(run);
+        await grid.StartPlacedRunAsync(machine, run);
         // The machine's report of the end reaches the group, and the host crashes before the run writes its end.
         await grid.Group(group).RunEnded(run);
 
-        await using var second = await GridSilo.StartAsync(data, new Runtime.Testing.ManualTimeProvider(crashed.ManualClock.GetUtcNow()));
-        var after = new Grid(second, owner);
+        var after = await fleet.OpenAfterCrashAsync();
+        await using var second = after.Silo;
         var read = await after.RunGrain(run).Get(owner);
         var held = await after.Group(group).RunsOn(machine);
         var queue = await after.Group(group).GetQueue(owner);
@@ -237,22 +230,17 @@ public sealed class RunLifecycleTests
     [Fact]
     public async Task A_run_queued_behind_a_busy_machine_at_a_crash_is_placed_there_when_that_machines_run_ends_after_the_restart()
     {
-        var data = GridSilo.NewDataDirectory();
         var owner = Actors.Owner();
-        await using var crashed = await GridSilo.StartAsync(data);
-        var grid = new Grid(crashed, owner);
-        var group = await grid.CreateGroupAsync();
-        var machine = (await grid.AddMachinesAsync(group, 1))[0];
+        await using var fleet = await OneMachineFleet.StartAsync(owner);
+        var (grid, group, machine) = (fleet.Grid, fleet.Group, fleet.Machine);
         var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
         var running = await grid.SubmitAsync(connection);
-        await Eventually.True(async () => (await grid.RunGrain(running).Get(owner)).Status == RunStatus.Assigned, "the first run was assigned");
-        await grid.Machine(machine).TakeAssignments();
-        await grid.Machine(machine).StartRun(running);
+        await grid.StartPlacedRunAsync(machine, running);
         var waiting = await grid.SubmitAsync(connection);
         Assert.Equal(RunStatus.Queued, (await grid.RunGrain(waiting).Get(owner)).Status);
 
-        await using var second = await GridSilo.StartAsync(data, new Runtime.Testing.ManualTimeProvider(crashed.ManualClock.GetUtcNow()));
-        var after = new Grid(second, owner);
+        var after = await fleet.OpenAfterCrashAsync();
+        await using var second = after.Silo;
         await after.Machine(machine).CompleteRun(running, true, null, null);
 
         await Eventually.True(async () => (await after.RunGrain(waiting).Get(owner)).Status == RunStatus.Assigned, "the queued run was placed on the freed machine");
@@ -272,9 +260,7 @@ public sealed class RunLifecycleTests
         var succeeded = await grid.SubmitAsync(await grid.ConnectAsync(busy, await grid.CreateCredentialAsync("robot")));
         var empty = await grid.CreateGroupAsync("empty");
         var cancelled = await grid.SubmitAsync(await grid.ConnectAsync(empty, await grid.CreateCredentialAsync("robot-b")));
-        await Eventually.True(async () => (await grid.RunGrain(succeeded).Get(owner)).Status == RunStatus.Assigned, "the run was assigned");
-        await grid.Machine(machine).TakeAssignments();
-        await grid.Machine(machine).StartRun(succeeded);
+        await grid.StartPlacedRunAsync(machine, succeeded);
         var storage = crashed.Services.GetRequiredService<IGrainStorage>();
         var stateBeforeEnd = await storage.ReadAsync(grid.RunGrain(succeeded).GetGrainId(), "run");
         await grid.Machine(machine).CompleteRun(succeeded, true, """{"result":42}""", null);
@@ -283,7 +269,7 @@ public sealed class RunLifecycleTests
         // The end is one write of the run's view to the run index; the run's own state is not written again.
         Assert.Equal(stateBeforeEnd!.ETag, (await storage.ReadAsync(grid.RunGrain(succeeded).GetGrainId(), "run"))!.ETag);
 
-        await using var second = await GridSilo.StartAsync(data, new Runtime.Testing.ManualTimeProvider(crashed.ManualClock.GetUtcNow()));
+        await using var second = await GridSilo.OpenAfterCrashAsync(data, crashed);
         var after = new Grid(second, owner);
         var read = await after.RunGrain(succeeded).Get(owner);
         var readCancelled = await after.RunGrain(cancelled).Get(owner);
