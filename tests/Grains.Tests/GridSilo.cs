@@ -28,11 +28,14 @@ public static class GridSilo
     }
 
     /// <summary>
-    /// Starts a second silo on the folder's database while <paramref name="crashed"/> still runs, at its time: the
-    /// first is never stopped, so nothing it holds in memory is written, and the second sees only what was durable.
+    /// Crashes the storage of <paramref name="crashed"/> and starts a second silo on the folder's database at its time.
+    /// The first is never stopped, so nothing it holds in memory is written, and the second sees only what was durable.
     /// </summary>
-    public static Task<TestSilo> OpenAfterCrashAsync(string dataDirectory, TestSilo crashed) =>
-        StartAsync(dataDirectory, new ManualTimeProvider(crashed.ManualClock.GetUtcNow()));
+    public static Task<TestSilo> OpenAfterCrashAsync(string dataDirectory, TestSilo crashed)
+    {
+        crashed.CrashStorage();
+        return StartAsync(dataDirectory, new ManualTimeProvider(crashed.ManualClock.GetUtcNow()));
+    }
 
     /// <summary>Starts a silo on a new temporary folder.</summary>
     public static Task<TestSilo> StartAsync(ManualTimeProvider? clock = null, Action<GridOptions>? configure = null) =>

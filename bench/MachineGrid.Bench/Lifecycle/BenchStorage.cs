@@ -53,7 +53,7 @@ public sealed class BenchStorage : IAsyncDisposable
 
     /// <summary>What the storage is, for the summary.</summary>
     public string Describe() => InMemory ? "in-memory storage (NOT durable)" : Postgres is null
-        ? $"SQLite {SqlitePath} (WAL; each write acknowledged once an fsync of the log covers it)"
+        ? $"SQLite {SqlitePath} (journaled; each write acknowledged once an fsync of the journal covers it)"
         : server is null ? "PostgreSQL (given connection string)" : $"PostgreSQL throwaway server on port {server.Port} (fsync on)";
 
     /// <inheritdoc />

@@ -54,7 +54,7 @@ public sealed class RuntimeOptions
         return this;
     }
 
-    /// <summary>Keeps state and reminders in a SQLite file (WAL; a write is acknowledged once an fsync of the log covers it): the embedded default.</summary>
+    /// <summary>Keeps state and reminders in a SQLite file, behind a write-behind journal (a write is acknowledged once an fsync of the journal covers it): the embedded default.</summary>
     public RuntimeOptions UseSqlite(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);

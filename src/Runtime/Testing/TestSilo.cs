@@ -1,5 +1,6 @@
 using MachineGrid.Runtime.Activation;
 using MachineGrid.Runtime.Hosting;
+using MachineGrid.Runtime.Persistence.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -51,6 +52,13 @@ public sealed class TestSilo : IAsyncDisposable
         await host.StartAsync();
         return new TestSilo(host, clock);
     }
+
+    /// <summary>
+    /// Stops the silo's storage as a killed process would (SQLite only; other storage is left running): writes not yet
+    /// on disk are lost and the database is released, so a second silo can open it while this one's grains stay in
+    /// memory. Later writes of this silo fail.
+    /// </summary>
+    public void CrashStorage() => host.Services.GetService<SqliteDatabase>()?.Abandon();
 
     /// <summary>Stops the silo gracefully: every activation is deactivated and writes its changed state.</summary>
     public Task StopAsync() => host.StopAsync();

@@ -1,4 +1,5 @@
 using MachineGrid.Runtime.Persistence.Sqlite;
+using MachineGrid.Runtime.Persistence.Sqlite.Journal;
 using Xunit;
 
 namespace MachineGrid.Runtime.Tests.Storage;
@@ -7,6 +8,9 @@ namespace MachineGrid.Runtime.Tests.Storage;
 public sealed class SqliteStorageTests : StorageConformanceTests
 {
     private readonly SqliteBackend backend = new();
+
+    /// <summary>Hands the journal's changes to SQLite within milliseconds, so the checkpoint tests see SQLite's log at once.</summary>
+    private static readonly JournalPolicy PromptApply = new(TimeSpan.FromMilliseconds(10), 100_000);
 
     internal override StorageBackend Backend => backend;
 
@@ -26,7 +30,7 @@ public sealed class SqliteStorageTests : StorageConformanceTests
     [Fact]
     public async Task Committed_pages_reach_the_database_file_in_the_background_once_the_writer_is_quiet_while_the_log_is_far_below_its_checkpoint_size()
     {
-        await using var database = new SqliteDatabase(backend.DatabasePath);
+        await using var database = new SqliteDatabase(backend.DatabasePath, journalPolicy: PromptApply);
         await WriteStatePagesAsync(database, 256);
 
         // 256 pages of state sit in the log, 64 times fewer than the writer's own checkpoint threshold (16,384 pages)
@@ -39,7 +43,7 @@ public sealed class SqliteStorageTests : StorageConformanceTests
     public async Task Without_a_quiet_period_the_log_is_copied_once_it_holds_the_pressure_bound()
     {
         // The writer is never quiet for an hour, so only the pressure bound (64 pages) can start a checkpoint.
-        await using var database = new SqliteDatabase(backend.DatabasePath, checkpoints: new CheckpointPolicy(TimeSpan.FromHours(1), TimeSpan.Zero, 64));
+        await using var database = new SqliteDatabase(backend.DatabasePath, checkpoints: new CheckpointPolicy(TimeSpan.FromHours(1), TimeSpan.Zero, 64), journalPolicy: PromptApply);
         await WriteStatePagesAsync(database, 256);
 
         await Eventually.True(() => new FileInfo(backend.DatabasePath).Length >= 256 * 4096, "a checkpoint under pressure copied the log into the database file");
@@ -48,7 +52,7 @@ public sealed class SqliteStorageTests : StorageConformanceTests
     [Fact]
     public async Task Without_a_quiet_period_a_log_below_the_pressure_bound_is_not_copied()
     {
-        await using var database = new SqliteDatabase(backend.DatabasePath, checkpoints: new CheckpointPolicy(TimeSpan.FromHours(1), TimeSpan.Zero, 1_000_000));
+        await using var database = new SqliteDatabase(backend.DatabasePath, checkpoints: new CheckpointPolicy(TimeSpan.FromHours(1), TimeSpan.Zero, 1_000_000), journalPolicy: PromptApply);
         await WriteStatePagesAsync(database, 256);
 
         // The old fixed schedule copied the log every 200 ms; five of those pass here.
@@ -68,11 +72,11 @@ public sealed class SqliteStorageTests : StorageConformanceTests
         Assert.Equal(due, CheckpointPolicy.Default.IsDue(frames, TimeSpan.FromMilliseconds(quietMs), TimeSpan.FromMilliseconds(sinceCheckpointMs)));
 
     [Fact]
-    public async Task A_write_is_acknowledged_only_once_the_log_is_flushed_to_disk()
+    public async Task A_write_is_acknowledged_only_once_the_journal_is_flushed_to_disk()
     {
         using var flushAllowed = new ManualResetEventSlim();
         var flushes = 0;
-        await using var database = new SqliteDatabase(backend.DatabasePath, flushLog: log =>
+        await using var database = new SqliteDatabase(backend.DatabasePath, flushJournal: log =>
         {
             flushAllowed.Wait();
             log.Flush(flushToDisk: true);
@@ -81,7 +85,7 @@ public sealed class SqliteStorageTests : StorageConformanceTests
         var storage = new SqliteGrainStorage(database);
 
         var write = storage.WriteAsync(new GrainId("machine", "m"), "state", [7], null);
-        await Eventually.True(async () => (await storage.ReadAsync(new GrainId("machine", "m"), "state"))?.Data is [7], "the transaction committed");
+        await Eventually.True(async () => (await storage.ReadAsync(new GrainId("machine", "m"), "state"))?.Data is [7], "the write was accepted");
         await Task.Delay(100);
         Assert.False(write.IsCompleted);
         flushAllowed.Set();
@@ -94,7 +98,7 @@ public sealed class SqliteStorageTests : StorageConformanceTests
     public async Task A_failed_flush_fails_its_writes_and_every_later_one_and_keeps_what_was_flushed()
     {
         var failing = false;
-        await using var database = new SqliteDatabase(backend.DatabasePath, flushLog: log =>
+        await using var database = new SqliteDatabase(backend.DatabasePath, flushJournal: log =>
         {
             if (Volatile.Read(ref failing))
             {

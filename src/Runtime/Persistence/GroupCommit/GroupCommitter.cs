@@ -104,7 +104,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
             return;
         }
         RuntimeMetrics.StorageCommitLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, providerTag);
-        RuntimeMetrics.StorageBatchSize.Record(batch.Length, providerTag);
+        RuntimeMetrics.StorageBatchSize.Record(batch.Count(write => write.IsCallerWrite), providerTag);
         foreach (var write in batch)
         {
             write.Complete();

@@ -9,6 +9,9 @@ internal abstract class PendingWrite
     /// <summary>Payload bytes carried, used to bound the size of one batch.</summary>
     public virtual int PayloadLength => 0;
 
+    /// <summary>Whether this is a caller's write (counted in the batch size), rather than a request to the writer.</summary>
+    public virtual bool IsCallerWrite => true;
+
     /// <summary>What the write changes, for log messages.</summary>
     public abstract string Description { get; }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MachineGrid.Runtime.Persistence.GroupCommit;
+using MachineGrid.Runtime.Persistence.Sqlite.Journal;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,14 +8,17 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace MachineGrid.Runtime.Persistence.Sqlite;
 
 /// <summary>
-/// One SQLite database file shared by the grain storage, the reminder table and the index store: its schema (created on first use),
-/// pooled read connections, and the group committer that owns the single write connection.
+/// One SQLite database file shared by the grain storage, the reminder table and the index store: its schema and
+/// journal (opened on first use), pooled read connections, and the group committer. Writes are made durable in the
+/// write-behind journal and reach SQLite later (<see cref="SqliteJournal"/>); reads see the journal's unapplied
+/// changes over what SQLite holds.
 /// </summary>
 internal sealed class SqliteDatabase : IWriteQueue, IAsyncDisposable, IDisposable
 {
     private readonly string readConnectionString;
     private readonly SchemaInitializer schema;
     private readonly GroupCommitter committer;
+    private readonly SqliteJournal journal;
     private readonly SqliteWalCheckpointer checkpointer;
     private readonly WalBacklog backlog;
 
@@ -26,9 +30,11 @@ internal sealed class SqliteDatabase : IWriteQueue, IAsyncDisposable, IDisposabl
     /// <param name="path">The database file.</param>
     /// <param name="logger">Receives commit and checkpoint failures.</param>
     /// <param name="limits">Batch bounds of the group committer.</param>
-    /// <param name="flushLog">Flushes the write-ahead log to disk; tests pass one that waits or fails.</param>
-    /// <param name="checkpoints">When the log is copied into the database file in the background.</param>
-    public SqliteDatabase(string path, ILogger? logger = null, GroupCommitLimits? limits = null, Action<FileStream>? flushLog = null, CheckpointPolicy? checkpoints = null)
+    /// <param name="flushJournal">Flushes a journal file to disk; tests pass one that waits or fails.</param>
+    /// <param name="checkpoints">When SQLite's write-ahead log is copied into the database file in the background.</param>
+    /// <param name="journalPolicy">When the journal's changes are applied to SQLite.</param>
+    public SqliteDatabase(
+        string path, ILogger? logger = null, GroupCommitLimits? limits = null, Action<FileStream>? flushJournal = null, CheckpointPolicy? checkpoints = null, JournalPolicy? journalPolicy = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
@@ -48,19 +54,39 @@ internal sealed class SqliteDatabase : IWriteQueue, IAsyncDisposable, IDisposabl
             Mode = SqliteOpenMode.ReadWrite,
             Pooling = true,
         }.ConnectionString;
-        schema = new SchemaInitializer(_ => CreateSchema(writeConnectionString));
+        logger ??= NullLogger.Instance;
+        journalPolicy ??= JournalPolicy.Default;
         backlog = new WalBacklog(TimeProvider.System);
-        committer = new GroupCommitter(
-            new SqliteBatchWriter(writeConnectionString, Path, schema, backlog, flushLog), "sqlite", limits ?? GroupCommitLimits.Default, logger ?? NullLogger.Instance);
-        checkpointer = new SqliteWalCheckpointer(
-            readConnectionString, () => schema.IsCreated, backlog, checkpoints ?? CheckpointPolicy.Default, TimeProvider.System, logger ?? NullLogger.Instance);
+        journal = new SqliteJournal(Path, writeConnectionString, backlog, journalPolicy, RequestApply, flushJournal, logger);
+        schema = new SchemaInitializer(_ =>
+        {
+            journal.Open(SqliteSchema.WriterPragmas + SqliteSchema.Create);
+            return Task.CompletedTask;
+        });
+        committer = new GroupCommitter(new SqliteJournalWriter(journal, schema, journalPolicy), "sqlite", limits ?? GroupCommitLimits.Default, logger);
+        checkpointer = new SqliteWalCheckpointer(readConnectionString, () => schema.IsCreated, backlog, checkpoints ?? CheckpointPolicy.Default, TimeProvider.System, logger);
     }
 
     /// <summary>Full path of the database file.</summary>
     public string Path { get; }
 
+    /// <summary>What the journal holds that SQLite does not yet; reads merge it over SQLite's rows.</summary>
+    public UnappliedChanges Unapplied => journal.Changes;
+
     /// <inheritdoc />
     public void Enqueue(PendingWrite write) => committer.Enqueue(write);
+
+    /// <summary>
+    /// Stops the storage as a killed process would, for crash tests: writes not yet flushed are lost, unapplied
+    /// changes stay in the journal files, and the lock is released so a second silo can open the database.
+    /// </summary>
+    public void Abandon()
+    {
+        if (schema.IsCreated)
+        {
+            journal.Abandon();
+        }
+    }
 
     /// <summary>Opens a pooled read connection once the schema exists. Dispose it to return it to the pool.</summary>
     public async ValueTask<SqliteConnection> OpenReadConnectionAsync(CancellationToken cancellationToken)
@@ -85,6 +111,11 @@ internal sealed class SqliteDatabase : IWriteQueue, IAsyncDisposable, IDisposabl
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         var command = stateReaders.TryTake(out var pooled) ? pooled : await CreateStateReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (journal.Changes.TryGetState(new RecordKey(grainId.Type, grainId.Key, stateName), out var unapplied))
+        {
+            stateReaders.Add(command);
+            return new StoredState(unapplied.Data, StorageVersion.ToETag(unapplied.Version));
+        }
         try
         {
             command.Parameters[0].Value = grainId.Type;
@@ -151,13 +182,15 @@ internal sealed class SqliteDatabase : IWriteQueue, IAsyncDisposable, IDisposabl
         return command;
     }
 
-    private static Task CreateSchema(string connectionString)
+    private void RequestApply()
     {
-        using var connection = new SqliteConnection(connectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = SqliteSchema.WriterPragmas + SqliteSchema.Create;
-        command.ExecuteNonQuery();
-        return Task.CompletedTask;
+        try
+        {
+            committer.Enqueue(new PendingApplyRequest());
+        }
+        catch (ObjectDisposedException)
+        {
+            // Shutting down: closing the journal applies what is left.
+        }
     }
 }

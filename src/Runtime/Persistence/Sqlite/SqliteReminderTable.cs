@@ -1,10 +1,14 @@
 using MachineGrid.Runtime.Persistence.GroupCommit;
+using MachineGrid.Runtime.Persistence.Sqlite.Journal;
 using MachineGrid.Runtime.Reminders;
 using Microsoft.Data.Sqlite;
 
 namespace MachineGrid.Runtime.Persistence.Sqlite;
 
-/// <summary>Reminders in a SQLite file. Reads use pooled connections; writes are group-committed with grain state.</summary>
+/// <summary>
+/// Reminders in a SQLite file. Writes are journaled with grain state; reads use pooled connections and lay the
+/// journal's unapplied reminders over SQLite's.
+/// </summary>
 internal sealed class SqliteReminderTable(SqliteDatabase database) : IReminderTable
 {
     private const string Columns = "SELECT grain_type, grain_key, name, start_at, period, version FROM reminders";
@@ -16,7 +20,8 @@ internal sealed class SqliteReminderTable(SqliteDatabase database) : IReminderTa
         await using var connection = await database.OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = Columns + Order;
-        return await ReadEntriesAsync(command, cancellationToken).ConfigureAwait(false);
+        var unapplied = database.Unapplied.Reminders(_ => true);
+        return Merge(await ReadEntriesAsync(command, cancellationToken).ConfigureAwait(false), unapplied);
     }
 
     /// <inheritdoc />
@@ -28,7 +33,8 @@ internal sealed class SqliteReminderTable(SqliteDatabase database) : IReminderTa
         command.CommandText = Columns + " WHERE grain_type = $type AND grain_key = $key" + Order;
         command.Parameters.AddWithValue("$type", grainId.Type);
         command.Parameters.AddWithValue("$key", grainId.Key);
-        return await ReadEntriesAsync(command, cancellationToken).ConfigureAwait(false);
+        var unapplied = database.Unapplied.Reminders(key => key.Type == grainId.Type && key.Key == grainId.Key);
+        return Merge(await ReadEntriesAsync(command, cancellationToken).ConfigureAwait(false), unapplied);
     }
 
     /// <inheritdoc />
@@ -39,7 +45,33 @@ internal sealed class SqliteReminderTable(SqliteDatabase database) : IReminderTa
     public Task<bool> RemoveAsync(GrainId grainId, string name, string? etag, CancellationToken cancellationToken = default) =>
         database.RemoveReminderAsync(grainId, name, etag, cancellationToken);
 
-    private static async Task<IReadOnlyList<ReminderEntry>> ReadEntriesAsync(SqliteCommand command, CancellationToken cancellationToken)
+    /// <summary>Lays unapplied reminders (null: deleted) over stored ones, in the stored order (grain type, key, name).</summary>
+    private static IReadOnlyList<ReminderEntry> Merge(List<ReminderEntry> stored, List<KeyValuePair<RecordKey, ReminderImage?>> unapplied)
+    {
+        if (unapplied.Count == 0)
+        {
+            return stored;
+        }
+        var entries = stored.ToDictionary(entry => RecordKey.Of(entry.GrainId, entry.Name));
+        foreach (var (key, image) in unapplied)
+        {
+            if (image is null)
+            {
+                entries.Remove(key);
+            }
+            else
+            {
+                entries[key] = new ReminderEntry(
+                    key.GrainId, key.Name, new DateTimeOffset(image.StartAtTicks, TimeSpan.Zero), TimeSpan.FromTicks(image.PeriodTicks), StorageVersion.ToETag(image.Version));
+            }
+        }
+        return [.. entries.OrderBy(entry => entry.Key.Type, IndexKeyOrder.Instance)
+            .ThenBy(entry => entry.Key.Key, IndexKeyOrder.Instance)
+            .ThenBy(entry => entry.Key.Name, IndexKeyOrder.Instance)
+            .Select(entry => entry.Value)];
+    }
+
+    private static async Task<List<ReminderEntry>> ReadEntriesAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
         var entries = new List<ReminderEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -11,15 +11,16 @@ namespace MachineGrid.Runtime.Persistence.Sqlite;
 internal static class SqliteSchema
 {
     /// <summary>
-    /// Connection settings of the write connection: WAL, commits that do not wait for the disk (<see cref="SqliteLogFlusher"/>
-    /// flushes the log on its own thread and only then are writes acknowledged), a wait on locks held by other processes,
-    /// and a 16 MiB page cache, enough for the pages the runs of a busy fleet touch (with SQLite's default of 2 MiB the
-    /// writer re-read about ten pages per run lifecycle from the file; a 64 MiB cache cost more in cache upkeep than it saved).
+    /// Connection settings of the write connection, which applies the journal's changes and replays it: WAL, commits
+    /// that are on disk when they return (the journal file that held the changes is deleted after), a wait on locks
+    /// held by other processes, and a 16 MiB page cache, enough for the pages the runs of a busy fleet touch (with
+    /// SQLite's default of 2 MiB the writer re-read about ten pages per run lifecycle from the file; a 64 MiB cache
+    /// cost more in cache upkeep than it saved).
     /// </summary>
     public const string WriterPragmas = """
         PRAGMA busy_timeout = 30000;
         PRAGMA journal_mode = WAL;
-        PRAGMA synchronous = NORMAL;
+        PRAGMA synchronous = FULL;
         PRAGMA wal_autocheckpoint = 16384;
         PRAGMA cache_size = -16384;
         """;

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace MachineGrid.Runtime.Persistence.Sqlite.Journal;
+
+/// <summary>
+/// The newest image of every record and index row written during one stretch of the journal, not yet in SQLite. A
+/// later write of the same record replaces the earlier one, so rows put and deleted within the stretch reach SQLite as
+/// one delete. A deleted reminder or index row is kept as a null image, since SQLite may still hold the row.
+/// </summary>
+internal sealed class ChangeSet
+{
+    private readonly Dictionary<string, PendingRows> tables = new(StringComparer.Ordinal);
+
+    /// <summary>When the first change was recorded (<see cref="Stopwatch"/> timestamp), or 0 while empty.</summary>
+    public long FirstChangeAt { get; private set; }
+
+    /// <summary>Number of records and rows held.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>State records by key.</summary>
+    public Dictionary<RecordKey, StateImage> States { get; } = [];
+
+    /// <summary>Reminder rows by key; null for a deleted one.</summary>
+    public Dictionary<RecordKey, ReminderImage?> Reminders { get; } = [];
+
+    /// <summary>Index rows by table, in key order; a null value for a deleted row.</summary>
+    public IReadOnlyDictionary<string, PendingRows> Tables => tables;
+
+    /// <summary>Records the newest image of a state record.</summary>
+    public void PutState(RecordKey key, StateImage image) => Put(States, key, image);
+
+    /// <summary>Records the newest image of a reminder row; null deletes it.</summary>
+    public void PutReminder(RecordKey key, ReminderImage? image) => Put(Reminders, key, image);
+
+    /// <summary>Records the newest value of an index row; null deletes it.</summary>
+    public void PutIndexRow(string table, string key, byte[]? value)
+    {
+        if (!tables.TryGetValue(table, out var rows))
+        {
+            rows = new PendingRows();
+            tables.Add(table, rows);
+        }
+        Started();
+        if (rows.Put(key, value))
+        {
+            Count++;
+        }
+    }
+
+    /// <summary>The index row's newest value, when this set holds it (null value: deleted).</summary>
+    public bool TryGetIndexRow(string table, string key, out byte[]? value)
+    {
+        value = null;
+        return tables.TryGetValue(table, out var rows) && rows.TryGet(key, out value);
+    }
+
+    private void Put<TImage>(Dictionary<RecordKey, TImage> records, RecordKey key, TImage image)
+    {
+        Started();
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(records, key, out var existed);
+        slot = image;
+        if (!existed)
+        {
+            Count++;
+        }
+    }
+
+    private void Started()
+    {
+        if (FirstChangeAt == 0)
+        {
+            FirstChangeAt = Stopwatch.GetTimestamp();
+        }
+    }
+}
