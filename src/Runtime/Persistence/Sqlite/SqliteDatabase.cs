@@ -111,10 +111,10 @@ internal sealed class SqliteDatabase : IWriteQueue, IAsyncDisposable, IDisposabl
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         var command = stateReaders.TryTake(out var pooled) ? pooled : await CreateStateReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (journal.Changes.TryGetState(new RecordKey(grainId.Type, grainId.Key, stateName), out var unapplied))
+        if (journal.Changes.TryReadState(new RecordKey(grainId.Type, grainId.Key, stateName), out var data, out var version))
         {
             stateReaders.Add(command);
-            return new StoredState(unapplied.Data, StorageVersion.ToETag(unapplied.Version));
+            return new StoredState(data, StorageVersion.ToETag(version));
         }
         try
         {

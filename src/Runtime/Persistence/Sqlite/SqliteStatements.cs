@@ -55,9 +55,9 @@ internal abstract class SqliteStatements : IDisposable
     /// <summary>Binds a 64-bit integer.</summary>
     protected void BindInt64(sqlite3_stmt statement, int index, long value) => Check(raw.sqlite3_bind_int64(statement, index, value));
 
-    /// <summary>Binds a blob, or NULL.</summary>
-    protected void BindBlob(sqlite3_stmt statement, int index, byte[]? value) =>
-        Check(value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_blob(statement, index, value));
+    /// <summary>Binds a blob, or NULL for none.</summary>
+    protected void BindBlob(sqlite3_stmt statement, int index, Journal.Payload value) =>
+        Check(value.IsNone ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_blob(statement, index, value.Span));
 
     /// <summary>Runs a statement that returns no rows; returns the rows it changed.</summary>
     protected int Execute(sqlite3_stmt statement)

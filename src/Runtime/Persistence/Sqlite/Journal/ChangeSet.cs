@@ -27,8 +27,11 @@ internal sealed class ChangeSet
     /// <summary>Index rows by table, in key order; a null value for a deleted row.</summary>
     public IReadOnlyDictionary<string, PendingRows> Tables => tables;
 
-    /// <summary>Records the newest image of a state record.</summary>
-    public void PutState(RecordKey key, StateImage image) => Put(States, key, image);
+    /// <summary>The chunks that hold this set's payloads.</summary>
+    public ChangeArena Arena { get; } = new();
+
+    /// <summary>Records the newest image of a state record: its payload (null when cleared) and version.</summary>
+    public void PutState(RecordKey key, byte[]? data, long version) => Put(States, key, new StateImage(Arena.Store(data), version));
 
     /// <summary>Records the newest image of a reminder row; null deletes it.</summary>
     public void PutReminder(RecordKey key, ReminderImage? image) => Put(Reminders, key, image);
@@ -42,17 +45,10 @@ internal sealed class ChangeSet
             tables.Add(table, rows);
         }
         Started();
-        if (rows.Put(key, value))
+        if (rows.Put(key, Arena.Store(value)))
         {
             Count++;
         }
-    }
-
-    /// <summary>The index row's newest value, when this set holds it (null value: deleted).</summary>
-    public bool TryGetIndexRow(string table, string key, out byte[]? value)
-    {
-        value = null;
-        return tables.TryGetValue(table, out var rows) && rows.TryGet(key, out value);
     }
 
     private void Put<TImage>(Dictionary<RecordKey, TImage> records, RecordKey key, TImage image)

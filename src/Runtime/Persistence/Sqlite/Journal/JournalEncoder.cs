@@ -20,13 +20,13 @@ internal sealed class JournalEncoder
     /// <summary>Whether no entry was added.</summary>
     public bool IsEmpty => length == HeaderLength;
 
-    /// <summary>Adds a state record's image.</summary>
-    public void State(RecordKey key, StateImage image)
+    /// <summary>Adds a state record's new payload (null when cleared) and version.</summary>
+    public void State(RecordKey key, byte[]? data, long version)
     {
         Kind(JournalEntryKind.State);
         Key(key);
-        Int64(image.Version);
-        Bytes(image.Data);
+        Int64(version);
+        Bytes(data);
     }
 
     /// <summary>Adds a reminder row's image; null when deleted.</summary>

@@ -45,7 +45,7 @@ internal static class JournalReader
                 case JournalEntryKind.State:
                     var state = Key(ref body);
                     var version = Int64(ref body);
-                    changes.PutState(state, new StateImage(Bytes(ref body), version));
+                    changes.PutState(state, Bytes(ref body), version);
                     break;
                 case JournalEntryKind.ReminderPut:
                     var reminder = Key(ref body);

@@ -1,6 +1,6 @@
 namespace MachineGrid.Runtime.Persistence.Sqlite.Journal;
 
-/// <summary>The unapplied rows of one index table in key order (<see cref="IndexKeyOrder"/>); a null value is a deleted row.</summary>
+/// <summary>The unapplied rows of one index table in key order (<see cref="IndexKeyOrder"/>); no payload is a deleted row.</summary>
 internal sealed class PendingRows
 {
     private readonly SortedSet<Row> rows = new(RowOrder.Instance);
@@ -9,9 +9,9 @@ internal sealed class PendingRows
     public int Count => rows.Count;
 
     /// <summary>Puts the row's newest value; returns whether the key is new to this set.</summary>
-    public bool Put(string key, byte[]? value)
+    public bool Put(string key, Payload value)
     {
-        if (rows.TryGetValue(new Row(key, null), out var existing))
+        if (rows.TryGetValue(new Row(key, default), out var existing))
         {
             existing.Value = value;
             return false;
@@ -20,15 +20,7 @@ internal sealed class PendingRows
         return true;
     }
 
-    /// <summary>The row's newest value, when held (null value: deleted).</summary>
-    public bool TryGet(string key, out byte[]? value)
-    {
-        var found = rows.TryGetValue(new Row(key, null), out var row);
-        value = row?.Value;
-        return found;
-    }
-
-    /// <summary>The rows within <paramref name="range"/>, in key order.</summary>
+    /// <summary>Copies of the rows within <paramref name="range"/>, in key order.</summary>
     public List<KeyValuePair<string, byte[]?>> In(IndexRange range)
     {
         var within = new List<KeyValuePair<string, byte[]?>>();
@@ -36,8 +28,8 @@ internal sealed class PendingRows
         {
             return within;
         }
-        var upper = range.Upper is { } bound ? new Row(bound, null) : rows.Max!;
-        var lower = new Row(range.Lower, null);
+        var upper = range.Upper is { } bound ? new Row(bound, default) : rows.Max!;
+        var lower = new Row(range.Lower, default);
         if (RowOrder.Instance.Compare(lower, upper) > 0)
         {
             return within;
@@ -46,20 +38,20 @@ internal sealed class PendingRows
         {
             if (range.Contains(row.Key))
             {
-                within.Add(new(row.Key, row.Value));
+                within.Add(new(row.Key, row.Value.ToArray()));
             }
         }
         return within;
     }
 
     /// <summary>Every row, in key order.</summary>
-    public IEnumerable<KeyValuePair<string, byte[]?>> All() => rows.Select(row => new KeyValuePair<string, byte[]?>(row.Key, row.Value));
+    public IEnumerable<KeyValuePair<string, Payload>> All() => rows.Select(row => new KeyValuePair<string, Payload>(row.Key, row.Value));
 
-    private sealed class Row(string key, byte[]? value)
+    private sealed class Row(string key, Payload value)
     {
         public string Key { get; } = key;
 
-        public byte[]? Value { get; set; } = value;
+        public Payload Value { get; set; } = value;
     }
 
     private sealed class RowOrder : IComparer<Row>

@@ -67,10 +67,10 @@ internal sealed class SqliteApplyStatements : SqliteStatements
         {
             foreach (var (key, value) in rows.All())
             {
-                var statement = value is null ? deleteIndexRow : putIndexRow;
+                var statement = value.IsNone ? deleteIndexRow : putIndexRow;
                 BindText(statement, 1, table);
                 BindText(statement, 2, key);
-                if (value is not null)
+                if (!value.IsNone)
                 {
                     BindBlob(statement, 3, value);
                 }

@@ -144,9 +144,8 @@ internal sealed class SqliteJournalWriter(SqliteJournal journal, SchemaInitializ
             write.RecordConflict(current);
             return;
         }
-        var accepted = new StateImage(write.Data, write.NewVersion);
-        journal.Changes.RecordState(key, accepted);
-        encoder.State(key, accepted);
+        journal.Changes.RecordState(key, write.Data, write.NewVersion);
+        encoder.State(key, write.Data, write.NewVersion);
         write.RecordApplied();
     }
 

@@ -1,4 +1,4 @@
 namespace MachineGrid.Runtime.Persistence.Sqlite.Journal;
 
-/// <summary>A state record as a write left it: its payload (null when cleared) and its version.</summary>
-internal readonly record struct StateImage(byte[]? Data, long Version);
+/// <summary>A state record as a write left it: its payload (none when cleared) and its version.</summary>
+internal readonly record struct StateImage(Payload Data, long Version);

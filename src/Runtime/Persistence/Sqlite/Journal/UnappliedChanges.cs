@@ -17,12 +17,12 @@ internal sealed class UnappliedChanges
     /// <summary>The set being applied to SQLite, if any.</summary>
     public ChangeSet? Frozen => frozen;
 
-    /// <summary>Records a state record's new image (writer only).</summary>
-    public void RecordState(RecordKey key, StateImage image)
+    /// <summary>Records a state record's new payload (null when cleared) and version (writer only).</summary>
+    public void RecordState(RecordKey key, byte[]? data, long version)
     {
         lock (gate)
         {
-            Active.PutState(key, image);
+            Active.PutState(key, data, version);
         }
     }
 
@@ -70,6 +70,7 @@ internal sealed class UnappliedChanges
             if (ReferenceEquals(frozen, set))
             {
                 frozen = null;
+                set.Arena.Release();
             }
         }
     }
@@ -85,12 +86,14 @@ internal sealed class UnappliedChanges
         return Active.Reminders.TryGetValue(key, out image) || (frozen?.Reminders.TryGetValue(key, out image) ?? false);
     }
 
-    /// <summary>The newest unapplied image of a state record.</summary>
-    public bool TryGetState(RecordKey key, out StateImage image)
+    /// <summary>A copy of the newest unapplied state of a record: its payload (null when cleared) and version.</summary>
+    public bool TryReadState(RecordKey key, out byte[]? data, out long version)
     {
         lock (gate)
         {
-            return TryGetStateForWriter(key, out image);
+            var found = TryGetStateForWriter(key, out var image);
+            (data, version) = (image.Data.ToArray(), image.Version);
+            return found;
         }
     }
 
