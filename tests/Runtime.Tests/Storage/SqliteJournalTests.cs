@@ -48,6 +48,36 @@ public sealed class SqliteJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task A_journal_file_sqlite_already_holds_is_not_replayed_when_its_deletion_was_lost_and_later_files_still_are()
+    {
+        var crashed = new SqliteDatabase(DatabasePath, journalPolicy: NeverApply);
+        await new SqliteGrainStorage(crashed).WriteAsync(Grain, "state", [1], null);
+        crashed.Abandon();
+        var first = Assert.Single(JournalFiles());
+        var firstBytes = await File.ReadAllBytesAsync(first);
+        await using (var replayed = new SqliteDatabase(DatabasePath, journalPolicy: NeverApply))
+        {
+            await new SqliteGrainStorage(replayed).WriteAsync(Grain, "state", [2], "1");
+        }
+        // A power loss undid the deletion of the first file, which SQLite already holds.
+        await File.WriteAllBytesAsync(first, firstBytes);
+
+        var again = new SqliteDatabase(DatabasePath, journalPolicy: NeverApply);
+        var afterReplay = await new SqliteGrainStorage(again).ReadAsync(Grain, "state");
+        await new SqliteGrainStorage(again).WriteAsync(Grain, "state", [3], "2");
+        again.Abandon();
+        await using var last = new SqliteDatabase(DatabasePath);
+        var read = await new SqliteGrainStorage(last).ReadAsync(Grain, "state");
+
+        Assert.Equal([2], afterReplay!.Data);
+        // The file written after it has a higher number than any applied one, so it was replayed.
+        Assert.Equal([3], read!.Data);
+        Assert.Equal("3", read.ETag);
+        await DisposeAsync(crashed);
+        await DisposeAsync(again);
+    }
+
+    [Fact]
     public async Task A_row_put_and_deleted_before_an_apply_never_reaches_sqlite()
     {
         await CreateInsertLogAsync();

@@ -25,7 +25,11 @@ internal static class SqliteSchema
         PRAGMA cache_size = -16384;
         """;
 
-    /// <summary>Creates the grain state, reminder and index tables when missing.</summary>
+    /// <summary>
+    /// Creates the grain state, reminder and index tables when missing, and the journal's state: the number of the last
+    /// journal file whose changes SQLite holds (written in the same transaction as those changes), so a replay skips
+    /// an applied file that a crash or power loss left on disk.
+    /// </summary>
     public const string Create = """
         CREATE TABLE IF NOT EXISTS grain_state (
             grain_type TEXT NOT NULL,
@@ -53,5 +57,9 @@ internal static class SqliteSchema
             value      BLOB NOT NULL,
             PRIMARY KEY (table_name, key)
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS journal_state (
+            id              INTEGER PRIMARY KEY CHECK (id = 1),
+            applied_through INTEGER NOT NULL
+        );
         """;
 }

@@ -5,7 +5,7 @@ namespace MachineGrid.Runtime.Persistence.Sqlite.Journal;
 /// <summary>
 /// Appends records to the current journal file and flushes them to disk on a thread of its own: the writer hands over
 /// a record and goes on with the next batch, and one flush covers every record written before it began; only then are
-/// a record's writes acknowledged. <see cref="RotateAsync"/> closes the current file (flushed) and starts the next, in
+/// a record's writes acknowledged. <see cref="Rotate"/> closes the current file (flushed) and starts the next, in
 /// order with the records. A failed write or flush leaves the file's state on disk unknown, so it fails those records
 /// and every later one: the silo must be restarted, and recovers from what reached the disk.
 /// </summary>
@@ -19,6 +19,7 @@ internal sealed class JournalAppender : IDisposable
     private List<Operation> taken = [];
     private FileStream file;
     private long sequence;
+    private long rotations;
     private Exception? failure;
     private bool stopping;
     private bool abandoned;
@@ -32,6 +33,7 @@ internal sealed class JournalAppender : IDisposable
         this.files = files;
         this.flush = flush ?? (stream => stream.Flush(flushToDisk: true));
         sequence = firstSequence;
+        rotations = firstSequence;
         file = Create(sequence);
         thread = new Thread(Run) { IsBackground = true, Name = "Journal append" };
         thread.Start();
@@ -54,16 +56,14 @@ internal sealed class JournalAppender : IDisposable
     /// </summary>
     public Task AppendAsync(byte[] record, int length) => Queue(new Operation(record, length));
 
+    /// <summary>The number of the file being appended to; after <see cref="Dispose"/>, of the last file.</summary>
+    public long CurrentSequence => Volatile.Read(ref sequence);
+
     /// <summary>
-    /// Ends the current file after the records queued so far; the task completes with that file's path once they are
-    /// all on disk and it is closed. Later records go to the next file.
+    /// Ends the current file after the records queued so far (one caller at a time): returns that file's number, and a
+    /// task that completes once its records are all on disk and it is closed. Later records go to the next file.
     /// </summary>
-    public Task<string> RotateAsync()
-    {
-        var rotation = new Operation(null, 0);
-        var queued = Queue(rotation);
-        return queued.ContinueWith(done => done.IsCompletedSuccessfully ? rotation.ClosedPath! : throw done.Exception!.InnerException!, TaskScheduler.Default);
-    }
+    public (long Sequence, Task Closed) Rotate() => (rotations++, Queue(new Operation(null, 0)));
 
     /// <summary>Writes and flushes what is queued, then stops the thread and closes the file.</summary>
     public void Dispose() => Stop(abandon: false);
@@ -160,9 +160,9 @@ internal sealed class JournalAppender : IDisposable
                 {
                     flush(file);
                     unflushed = false;
-                    operation.ClosedPath = file.Name;
                     file.Dispose();
-                    file = Create(++sequence);
+                    file = Create(sequence + 1);
+                    Volatile.Write(ref sequence, sequence + 1);
                 }
             }
             if (unflushed)
@@ -196,8 +196,14 @@ internal sealed class JournalAppender : IDisposable
         operations.Clear();
     }
 
-    private FileStream Create(long number) =>
-        new(files.PathOf(number), FileMode.Create, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
+    /// <summary>Creates journal file <paramref name="number"/> and flushes its folder, so the file is found after a power loss.</summary>
+    private FileStream Create(long number)
+    {
+        var path = files.PathOf(number);
+        var created = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
+        DirectorySync.Flush(Path.GetDirectoryName(path)!);
+        return created;
+    }
 
     /// <summary>A record to append (with its pooled buffer), or a rotation (no record).</summary>
     private sealed class Operation(byte[]? record, int length)
@@ -207,8 +213,6 @@ internal sealed class JournalAppender : IDisposable
         public int Length { get; } = length;
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public string? ClosedPath { get; set; }
 
         public void Release()
         {

@@ -11,6 +11,8 @@ internal sealed class SqliteApplyStatements : SqliteStatements
     private readonly sqlite3_stmt deleteReminder;
     private readonly sqlite3_stmt putIndexRow;
     private readonly sqlite3_stmt deleteIndexRow;
+    private readonly sqlite3_stmt markApplied;
+    private readonly sqlite3_stmt appliedThrough;
 
     /// <summary>Prepares the statements on <paramref name="connection"/>.</summary>
     public SqliteApplyStatements(SqliteConnection connection)
@@ -37,6 +39,23 @@ internal sealed class SqliteApplyStatements : SqliteStatements
         deleteIndexRow = Prepare("""
             DELETE FROM index_rows WHERE table_name = ?1 AND key = ?2
             """);
+        markApplied = Prepare("""
+            INSERT INTO journal_state (id, applied_through) VALUES (1, ?1)
+            ON CONFLICT (id) DO UPDATE SET applied_through = max(applied_through, excluded.applied_through)
+            """);
+        appliedThrough = Prepare("""
+            SELECT applied_through FROM journal_state WHERE id = 1
+            """);
+    }
+
+    /// <summary>The number of the last journal file SQLite holds the changes of; 0 when none.</summary>
+    public long AppliedThrough() => ScalarInt64(appliedThrough) ?? 0;
+
+    /// <summary>Records, within the caller's transaction, that SQLite holds the changes of journal files up to <paramref name="sequence"/>.</summary>
+    public void MarkApplied(long sequence)
+    {
+        BindInt64(markApplied, 1, sequence);
+        Execute(markApplied);
     }
 
     /// <summary>Writes every image of <paramref name="changes"/>, within the caller's transaction.</summary>

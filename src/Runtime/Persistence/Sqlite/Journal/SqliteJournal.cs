@@ -71,7 +71,7 @@ internal sealed class SqliteJournal
             var next = Replay(connection);
             versions = SqliteStoredVersions.Open(connectionString);
             appender = new JournalAppender(files, next, flush);
-            applier = new SqliteJournalApplier(connection, Changes, backlog, policy, requestApply, logger);
+            applier = new SqliteJournalApplier(files, connection, Changes, backlog, policy, requestApply, logger);
         }
         catch
         {
@@ -104,33 +104,35 @@ internal sealed class SqliteJournal
         else
         {
             appender!.Dispose();
-            applier!.Close(files);
+            applier!.Close(files, appender.CurrentSequence);
         }
         versions!.Close();
         lockFile.Dispose();
         lockFile = null;
     }
 
-    /// <summary>Applies the records of every journal file to SQLite and deletes the files; returns the number of the next file.</summary>
+    /// <summary>
+    /// Applies the records of the journal files SQLite does not hold yet, and deletes every journal file; returns the
+    /// number of the next file, past every number used before (a replay skips files up to the number SQLite holds).
+    /// </summary>
     private long Replay(SqliteConnection connection)
     {
+        using var statements = new SqliteApplyStatements(connection);
+        var appliedThrough = statements.AppliedThrough();
         var existing = files.Existing();
-        if (existing.Count == 0)
+        var unapplied = existing.Where(file => file.Sequence > appliedThrough).ToList();
+        if (unapplied.Count > 0)
         {
-            return 1;
-        }
-        var changes = new ChangeSet();
-        var records = existing.Sum(file => JournalReader.ReadInto(file.Path, changes));
-        using (var statements = new SqliteApplyStatements(connection))
-        {
-            SqliteJournalApplier.ApplyNow(connection, statements, changes);
+            var changes = new ChangeSet();
+            var records = unapplied.Sum(file => JournalReader.ReadInto(file.Path, changes));
+            SqliteJournalApplier.ApplyNow(connection, statements, unapplied[^1].Sequence, changes);
+            logger.LogInformation("Replayed {Records} journal records ({Changes} changes) from {Files} journal files into SQLite.", records, changes.Count, unapplied.Count);
         }
         foreach (var (_, path) in existing)
         {
             File.Delete(path);
         }
-        logger.LogInformation("Replayed {Records} journal records ({Changes} changes) from {Files} journal files into SQLite.", records, changes.Count, existing.Count);
-        return existing[^1].Sequence + 1;
+        return Math.Max(appliedThrough, existing.Count > 0 ? existing[^1].Sequence : 0) + 1;
     }
 
     private static InvalidOperationException NotOpen() => new("The journal is not open.");

@@ -13,6 +13,7 @@ namespace MachineGrid.Runtime.Persistence.Sqlite.Journal;
 internal sealed class SqliteJournalApplier : IDisposable
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private readonly JournalFiles files;
     private readonly SqliteConnection connection;
     private readonly SqliteApplyStatements statements;
     private readonly UnappliedChanges changes;
@@ -22,15 +23,16 @@ internal sealed class SqliteJournalApplier : IDisposable
     private readonly ILogger logger;
     private readonly object gate = new();
     private readonly Thread thread;
-    private (ChangeSet Set, Task<string> ClosedFile)? pending;
+    private (ChangeSet Set, long Sequence, Task Closed)? pending;
     private TaskCompletionSource idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long lastRequest;
     private bool stopping;
     private bool abandoned;
 
     /// <summary>Starts the thread, applying on <paramref name="connection"/> (open, owned from now on).</summary>
-    public SqliteJournalApplier(SqliteConnection connection, UnappliedChanges changes, WalBacklog backlog, JournalPolicy policy, Action requestApply, ILogger logger)
+    public SqliteJournalApplier(JournalFiles files, SqliteConnection connection, UnappliedChanges changes, WalBacklog backlog, JournalPolicy policy, Action requestApply, ILogger logger)
     {
+        this.files = files;
         this.connection = connection;
         statements = new SqliteApplyStatements(connection);
         this.changes = changes;
@@ -43,23 +45,30 @@ internal sealed class SqliteJournalApplier : IDisposable
         thread.Start();
     }
 
-    /// <summary>Applies the changes of <paramref name="sets"/>, in order, in one durable transaction on <paramref name="connection"/>.</summary>
-    public static void ApplyNow(SqliteConnection connection, SqliteApplyStatements statements, params ReadOnlySpan<ChangeSet> sets)
+    /// <summary>
+    /// Applies the changes of <paramref name="sets"/>, in order, in one durable transaction on <paramref name="connection"/>,
+    /// which also records that SQLite holds the journal files up to <paramref name="appliedThrough"/>.
+    /// </summary>
+    public static void ApplyNow(SqliteConnection connection, SqliteApplyStatements statements, long appliedThrough, params ReadOnlySpan<ChangeSet> sets)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
         foreach (var set in sets)
         {
             statements.Apply(set);
         }
+        statements.MarkApplied(appliedThrough);
         transaction.Commit();
     }
 
-    /// <summary>Hands over a frozen set; <paramref name="closedFile"/> completes with the journal file that holds it once that file is closed.</summary>
-    public void Apply(ChangeSet set, Task<string> closedFile)
+    /// <summary>
+    /// Hands over a frozen set, held by journal file <paramref name="sequence"/> and those before it; <paramref name="closed"/>
+    /// completes once that file is complete and closed.
+    /// </summary>
+    public void Apply(ChangeSet set, long sequence, Task closed)
     {
         lock (gate)
         {
-            pending = (set, closedFile);
+            pending = (set, sequence, closed);
             idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Monitor.Pulse(gate);
         }
@@ -78,13 +87,15 @@ internal sealed class SqliteJournalApplier : IDisposable
     /// Finishes the set in progress and stops; then applies what the unapplied changes still hold (after the
     /// journal is closed, so nothing more arrives) and deletes every journal file, which SQLite then holds.
     /// </summary>
-    public void Close(JournalFiles files)
+    /// <param name="files">The journal's files.</param>
+    /// <param name="lastSequence">The number of the last journal file.</param>
+    public void Close(JournalFiles files, long lastSequence)
     {
         Stop(abandon: false);
         try
         {
             var left = changes.Frozen is { } frozen ? new[] { frozen, changes.Active } : [changes.Active];
-            ApplyNow(connection, statements, left);
+            ApplyNow(connection, statements, lastSequence, left);
             foreach (var (_, path) in files.Existing())
             {
                 File.Delete(path);
@@ -134,17 +145,18 @@ internal sealed class SqliteJournalApplier : IDisposable
     {
         while (Next() is { } work)
         {
-            if (!ApplyWithRetry(work.Set))
+            if (!ApplyWithRetry(work.Set, work.Sequence))
             {
                 return;
             }
             try
             {
-                File.Delete(work.ClosedFile.GetAwaiter().GetResult());
+                work.Closed.GetAwaiter().GetResult();
+                File.Delete(files.PathOf(work.Sequence));
             }
             catch (Exception ex)
             {
-                // The journal failed to close the file (the silo must restart) or it cannot be deleted; replaying it is harmless.
+                // The journal failed to close the file (the silo must restart) or it cannot be deleted; a replay skips it.
                 logger.LogWarning(ex, "A journal file already applied to SQLite was not deleted.");
             }
             changes.Applied(work.Set);
@@ -158,7 +170,7 @@ internal sealed class SqliteJournalApplier : IDisposable
     }
 
     /// <summary>Waits for a set to apply, asking the writer for one when changes have waited long enough; null once stopping.</summary>
-    private (ChangeSet Set, Task<string> ClosedFile)? Next()
+    private (ChangeSet Set, long Sequence, Task Closed)? Next()
     {
         var wait = policy.ApplyAfter / 4;
         while (true)
@@ -190,13 +202,13 @@ internal sealed class SqliteJournalApplier : IDisposable
     private bool IsDue(long since) => since != 0 && Stopwatch.GetElapsedTime(since) >= policy.ApplyAfter;
 
     /// <summary>Applies <paramref name="set"/>, trying again after failures; false when stopped meanwhile.</summary>
-    private bool ApplyWithRetry(ChangeSet set)
+    private bool ApplyWithRetry(ChangeSet set, long sequence)
     {
         while (true)
         {
             try
             {
-                ApplyNow(connection, statements, set);
+                ApplyNow(connection, statements, sequence, set);
                 backlog.Committed(SqliteFrames.TakeWritten(connection));
                 return true;
             }

@@ -65,7 +65,8 @@ internal sealed class SqliteJournalWriter(SqliteJournal journal, SchemaInitializ
             && (active.Count >= policy.MaxChanges || Stopwatch.GetElapsedTime(active.FirstChangeAt) >= policy.ApplyAfter || batch.Any(write => write is PendingApplyRequest)))
         {
             var frozen = changes.Freeze();
-            journal.Applier.Apply(frozen, journal.Appender.RotateAsync());
+            var (sequence, closed) = journal.Appender.Rotate();
+            journal.Applier.Apply(frozen, sequence, closed);
         }
     }
 
