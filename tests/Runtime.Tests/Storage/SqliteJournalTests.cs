@@ -203,6 +203,20 @@ public sealed class SqliteJournalTests : IDisposable
         Assert.Equal(["bad", "good"], (await index.ScanAsync("runs", "", null, 10)).Select(row => row.Key));
     }
 
+    [Fact]
+    public async Task A_count_over_unapplied_rows_reads_without_taking_the_write_lock()
+    {
+        await using var database = new SqliteDatabase(DatabasePath, journalPolicy: NeverApply);
+        var index = new SqliteIndexStore(database);
+        await index.ApplyAsync([IndexChange.Put("runs", "r-1", [1]), IndexChange.Put("runs", "r-2", [2])]);
+        await using var writer = await OpenAsync();
+        // Another connection holds the write lock, as the applier does while it applies.
+        using var held = writer.BeginTransaction(deferred: false);
+
+        Assert.Equal(2, await index.CountAsync("runs", ""));
+        Assert.Equal(1, await index.CountAsync("runs", "r-2"));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

@@ -43,7 +43,8 @@ internal sealed class SqliteIndexStore(SqliteDatabase database) : IIndexStore
         await using var connection = await database.OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
         var unapplied = database.Unapplied.IndexRows(table, range);
         // One read transaction, so the count and the checks below see the same SQLite state while an apply commits.
-        await using var snapshot = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Deferred: an immediate one would take the write lock and hold up the apply.
+        using var snapshot = connection.BeginTransaction(deferred: true);
         await using var command = Command(connection, IndexQuery.Count(table, range));
         var count = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         if (unapplied.Count == 0)
