@@ -133,6 +133,9 @@ public sealed class SiloProcess : IAsyncDisposable
         return process.ExitCode;
     }
 
+    /// <summary>Kills the process (SIGKILL) with no chance to flush or stop anything, as a crash would.</summary>
+    public void Crash() => Kill(process);
+
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {

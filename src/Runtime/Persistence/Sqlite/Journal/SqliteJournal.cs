@@ -126,7 +126,10 @@ internal sealed class SqliteJournal
             var changes = new ChangeSet();
             var records = unapplied.Sum(file => JournalReader.ReadInto(file.Path, changes));
             SqliteJournalApplier.ApplyNow(connection, statements, unapplied[^1].Sequence, changes);
-            logger.LogInformation("Replayed {Records} journal records ({Changes} changes) from {Files} journal files into SQLite.", records, changes.Count, unapplied.Count);
+            if (records > 0)
+            {
+                logger.LogInformation("Replayed {Records} journal records ({Changes} changes) from {Files} journal files into SQLite.", records, changes.Count, unapplied.Count);
+            }
         }
         foreach (var (_, path) in existing)
         {
