@@ -18,8 +18,11 @@ internal sealed class ChangeSet
     /// <summary>Number of records and rows held.</summary>
     public int Count { get; private set; }
 
+    /// <summary>An empty set; <paramref name="expectedStates"/> sizes its state table, so it does not grow by copying.</summary>
+    public ChangeSet(int expectedStates = 0) => States = new Dictionary<RecordKey, StateImage>(expectedStates);
+
     /// <summary>State records by key.</summary>
-    public Dictionary<RecordKey, StateImage> States { get; } = [];
+    public Dictionary<RecordKey, StateImage> States { get; }
 
     /// <summary>Reminder rows by key; null for a deleted one.</summary>
     public Dictionary<RecordKey, ReminderImage?> Reminders { get; } = [];

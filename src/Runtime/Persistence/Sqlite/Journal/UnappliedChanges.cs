@@ -57,7 +57,7 @@ internal sealed class UnappliedChanges
                 throw new InvalidOperationException("A frozen change set is still being applied.");
             }
             frozen = Active;
-            Active = new ChangeSet();
+            Active = new ChangeSet(frozen.States.Count);
             return frozen;
         }
     }
