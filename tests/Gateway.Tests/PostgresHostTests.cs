@@ -27,7 +27,8 @@ public sealed class PostgresHostTests
                 ["MACHINEGRID__BOOTSTRAPADMINKEY"] = adminKey,
                 ["MACHINEGRID__LIMITS__PASSWORDITERATIONS"] = "1000",
             };
-            string groupId, machineId, machineKey, fingerprint, runId, connectionId, username, secret;
+            string groupId, runId, connectionId, username, secret;
+            ProcessMachine machine;
 
             await using (var silo = await SiloProcess.StartAsync(folder, arguments, environment))
             {
@@ -35,13 +36,8 @@ public sealed class PostgresHostTests
                 Assert.Equal("p-admin", (await admin.GetAsync("api/v1/me")).Is(HttpStatusCode.OK).Id);
 
                 groupId = (await admin.PostAsync("api/v1/groups", new { name = "night shift", description = "on postgres" })).Is(HttpStatusCode.Created).Id;
-                fingerprint = Grid.Unique("fp");
-                var machine = (await admin.PostAsync("api/v1/machines", new { name = "pc-1", kind = "Desktop", agentVersion = "2.50", os = "Windows 11", fingerprint }))
-                    .Is(HttpStatusCode.Created);
-                (machineId, machineKey) = (machine.Id, machine.Text("machineKey"));
-                (await admin.PutAsync($"api/v1/machines/{machineId}/group", new { groupId, password = Grid.Password })).Is(HttpStatusCode.NoContent);
-                var agent = new ApiClient(silo.Client(machineKey));
-                await HeartbeatAsync(agent, fingerprint);
+                machine = await ProcessMachine.EnrollAsync(silo, admin, groupId);
+                var agent = machine.Agent;
 
                 (username, secret) = (Grid.Unique("svc"), Grid.Unique("secret"));
                 var credentialId = (await admin.PostAsync("api/v1/credentials", new { name = "robot", username, store = "Local", secret, usableInConnections = true }))
@@ -62,7 +58,7 @@ public sealed class PostgresHostTests
 
             // The state is in PostgreSQL, not in a SQLite file beside the keys.
             var keys = await GrainKeysAsync(database);
-            Assert.True(new[] { groupId, machineId, runId, connectionId }.All(keys.Contains), $"Grain rows: {string.Join(", ", keys.Order())}");
+            Assert.True(new[] { groupId, machine.Id, runId, connectionId }.All(keys.Contains), $"Grain rows: {string.Join(", ", keys.Order())}");
             Assert.Empty(Directory.GetFiles(folder, "*.db", SearchOption.AllDirectories));
 
             await using (var silo = await SiloProcess.StartAsync(folder, arguments, environment))
@@ -73,12 +69,12 @@ public sealed class PostgresHostTests
                 Assert.Equal("night shift", group.Text("name"));
                 Assert.Equal(1, group.Json.GetProperty("machineCount").GetInt32());
                 Assert.Contains((await admin.GetAsync("api/v1/groups")).Is(HttpStatusCode.OK).Items, g => g.GetProperty("id").GetString() == groupId);
-                var machine = (await admin.GetAsync($"api/v1/machines/{machineId}")).Is(HttpStatusCode.OK);
-                Assert.Equal(groupId, machine.Text("groupId"));
-                Assert.Equal("Desktop", machine.Text("kind"));
+                var stored = (await admin.GetAsync($"api/v1/machines/{machine.Id}")).Is(HttpStatusCode.OK);
+                Assert.Equal(groupId, stored.Text("groupId"));
+                Assert.Equal("Desktop", stored.Text("kind"));
                 var run = (await admin.GetAsync($"api/v1/runs/{runId}")).Is(HttpStatusCode.OK);
                 Assert.Equal("Succeeded", run.Text("status"));
-                Assert.Equal(machineId, run.Text("machineId"));
+                Assert.Equal(machine.Id, run.Text("machineId"));
                 Assert.Equal(username, run.Json.GetProperty("credential").GetProperty("username").GetString());
                 Assert.Equal(42, run.Json.GetProperty("outputs").GetProperty("total").GetInt32());
                 Assert.Contains((await admin.GetAsync($"api/v1/runs?groupId={groupId}&status=Succeeded")).Is(HttpStatusCode.OK).Items, r => r.GetProperty("id").GetString() == runId);
@@ -87,8 +83,7 @@ public sealed class PostgresHostTests
                     .Is(HttpStatusCode.Accepted).Id);
 
                 // The machine key still works, and the restarted silo keeps scheduling, with the secret it can still decrypt.
-                var agent = new ApiClient(silo.Client(machineKey));
-                await HeartbeatAsync(agent, fingerprint);
+                var agent = (await machine.ReconnectAsync(silo)).Agent;
                 var nextRunId = (await admin.PostAsync("api/v1/runs", new { connectionId, flowId = "invoice", runMode = "Unattended" })).Is(HttpStatusCode.Accepted).Id;
                 var assignment = (await agent.GetAsync("api/v1/agent/assignments?waitSeconds=20")).Is(HttpStatusCode.OK);
                 Assert.Equal(nextRunId, assignment.Text("runId"));
@@ -105,9 +100,6 @@ public sealed class PostgresHostTests
             Directory.Delete(folder, recursive: true);
         }
     }
-
-    private static async Task HeartbeatAsync(ApiClient agent, string fingerprint) =>
-        (await agent.PostAsync("api/v1/agent/heartbeat", new { agentInstanceId = "agent-1", fingerprint, sessions = Array.Empty<object>() })).Is(HttpStatusCode.OK);
 
     private static async Task<HashSet<string>> GrainKeysAsync(string connectionString)
     {

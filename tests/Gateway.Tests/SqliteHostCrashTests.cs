@@ -24,7 +24,8 @@ public sealed class SqliteHostCrashTests
                 ["MACHINEGRID__BOOTSTRAPADMINKEY"] = adminKey,
                 ["MACHINEGRID__LIMITS__PASSWORDITERATIONS"] = "1000",
             };
-            string groupId, machineId, machineKey, fingerprint, runId, queuedRunId, connectionId;
+            string groupId, runId, queuedRunId, connectionId;
+            ProcessMachine machine;
 
             await using (var silo = await SiloProcess.StartAsync(folder, arguments, environment))
             {
@@ -32,13 +33,8 @@ public sealed class SqliteHostCrashTests
                 groupId = (await admin.PostAsync("api/v1/groups", new { name = "crash shift" })).Is(HttpStatusCode.Created).Id;
                 var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloProcess.StartAsync(folder, arguments, environment));
                 Assert.Contains("in use by another silo", refused.Message, StringComparison.Ordinal);
-                fingerprint = Grid.Unique("fp");
-                var machine = (await admin.PostAsync("api/v1/machines", new { name = "pc-1", kind = "Desktop", agentVersion = "2.50", os = "Windows 11", fingerprint }))
-                    .Is(HttpStatusCode.Created);
-                (machineId, machineKey) = (machine.Id, machine.Text("machineKey"));
-                (await admin.PutAsync($"api/v1/machines/{machineId}/group", new { groupId, password = Grid.Password })).Is(HttpStatusCode.NoContent);
-                var agent = new ApiClient(silo.Client(machineKey));
-                await HeartbeatAsync(agent, fingerprint);
+                machine = await ProcessMachine.EnrollAsync(silo, admin, groupId);
+                var agent = machine.Agent;
                 var credentialId = (await admin.PostAsync("api/v1/credentials", new { name = "robot", username = Grid.Unique("svc"), store = "Local", secret = Grid.Unique("s"), usableInConnections = true }))
                     .Is(HttpStatusCode.Created).Id;
                 connectionId = (await admin.PostAsync("api/v1/connections", new { name = "invoices", target = new { groupId }, credentialId })).Is(HttpStatusCode.Created).Id;
@@ -55,7 +51,7 @@ public sealed class SqliteHostCrashTests
             {
                 var admin = new ApiClient(silo.Client(adminKey));
                 Assert.Equal("crash shift", (await admin.GetAsync($"api/v1/groups/{groupId}")).Is(HttpStatusCode.OK).Text("name"));
-                Assert.Equal(groupId, (await admin.GetAsync($"api/v1/machines/{machineId}")).Is(HttpStatusCode.OK).Text("groupId"));
+                Assert.Equal(groupId, (await admin.GetAsync($"api/v1/machines/{machine.Id}")).Is(HttpStatusCode.OK).Text("groupId"));
                 var run = (await admin.GetAsync($"api/v1/runs/{runId}")).Is(HttpStatusCode.OK);
                 Assert.Equal("Succeeded", run.Text("status"));
                 Assert.Equal(7, run.Json.GetProperty("outputs").GetProperty("total").GetInt32());
@@ -63,8 +59,7 @@ public sealed class SqliteHostCrashTests
                     .Is(HttpStatusCode.Accepted).Id);
 
                 // The run queued behind the first is handed to the machine once it is back.
-                var agent = new ApiClient(silo.Client(machineKey));
-                await HeartbeatAsync(agent, fingerprint);
+                var agent = (await machine.ReconnectAsync(silo)).Agent;
                 Assert.Equal(queuedRunId, (await agent.GetAsync("api/v1/agent/assignments?waitSeconds=20")).Is(HttpStatusCode.OK).Text("runId"));
                 Assert.Equal(0, await silo.StopAsync());
             }
@@ -74,7 +69,4 @@ public sealed class SqliteHostCrashTests
             Directory.Delete(folder, recursive: true);
         }
     }
-
-    private static async Task HeartbeatAsync(ApiClient agent, string fingerprint) =>
-        (await agent.PostAsync("api/v1/agent/heartbeat", new { agentInstanceId = "agent-1", fingerprint, sessions = Array.Empty<object>() })).Is(HttpStatusCode.OK);
 }
