@@ -9,38 +9,21 @@ namespace MachineGrid.Runtime.Persistence.Sqlite.Journal;
 /// transactions later. Opening it takes the database's lock, creates the schema and replays the journal files a
 /// crash left, so SQLite holds every acknowledged write before anything is read.
 /// </summary>
-internal sealed class SqliteJournal
+/// <param name="databasePath">The database file; the journal files and the lock file lie beside it. Nothing is opened before <see cref="Open"/>.</param>
+/// <param name="connectionString">Opens a read-write connection to the database (no pooling).</param>
+/// <param name="backlog">Counts the log pages the applier writes.</param>
+/// <param name="policy">When changes are applied to SQLite.</param>
+/// <param name="requestApply">Asks the writer to hand the changes over at its next batch.</param>
+/// <param name="flush">Flushes a journal file to disk; tests pass one that waits or fails.</param>
+/// <param name="logger">Receives apply failures and replays.</param>
+internal sealed class SqliteJournal(
+    string databasePath, string connectionString, WalBacklog backlog, JournalPolicy policy, Action requestApply, Action<FileStream>? flush, ILogger logger)
 {
-    private readonly JournalFiles files;
-    private readonly string connectionString;
-    private readonly WalBacklog backlog;
-    private readonly JournalPolicy policy;
-    private readonly Action requestApply;
-    private readonly Action<FileStream>? flush;
-    private readonly ILogger logger;
+    private readonly JournalFiles files = new(databasePath);
     private FileStream? lockFile;
     private JournalAppender? appender;
     private SqliteJournalApplier? applier;
     private SqliteStoredVersions? versions;
-
-    /// <summary>Prepares the journal of the database at <paramref name="databasePath"/>; nothing is opened before <see cref="Open"/>.</summary>
-    /// <param name="databasePath">The database file; the journal files and the lock file lie beside it.</param>
-    /// <param name="connectionString">Opens a read-write connection to the database (no pooling).</param>
-    /// <param name="backlog">Counts the log pages the applier writes.</param>
-    /// <param name="policy">When changes are applied to SQLite.</param>
-    /// <param name="requestApply">Asks the writer to hand the changes over at its next batch.</param>
-    /// <param name="flush">Flushes a journal file to disk; tests pass one that waits or fails.</param>
-    /// <param name="logger">Receives apply failures and replays.</param>
-    public SqliteJournal(string databasePath, string connectionString, WalBacklog backlog, JournalPolicy policy, Action requestApply, Action<FileStream>? flush, ILogger logger)
-    {
-        files = new JournalFiles(databasePath);
-        this.connectionString = connectionString;
-        this.backlog = backlog;
-        this.policy = policy;
-        this.requestApply = requestApply;
-        this.flush = flush;
-        this.logger = logger;
-    }
 
     /// <summary>What the journal holds that SQLite does not yet.</summary>
     public UnappliedChanges Changes { get; } = new();
