@@ -31,4 +31,37 @@ public sealed class RecentlyEndedTests
 
         Assert.Equal(OnMachine, ended.PlacementOf("r-1"));
     }
+
+    [Fact]
+    public void Server_chosen_run_ids_are_told_apart_exactly_from_each_other_and_from_other_spellings()
+    {
+        var ended = new RecentlyEnded(capacity: 8);
+        var run = Ids.New("r");
+        var keyed = Ids.RunFor("p-1", "order-7");
+        ended.Add(run, OnMachine);
+        ended.Add(keyed, null);
+
+        Assert.Equal(OnMachine, ended.PlacementOf(run));
+        Assert.True(ended.Contains(keyed));
+        Assert.Null(ended.PlacementOf(keyed));
+        // The same digits in capitals, or behind another prefix, are other ids.
+        Assert.False(ended.Contains(run.ToUpperInvariant()));
+        Assert.False(ended.Contains("x-" + run[2..]));
+        Assert.False(ended.Contains(Ids.New("r")));
+    }
+
+    [Fact]
+    public void After_many_more_runs_than_its_capacity_it_holds_exactly_the_newest()
+    {
+        var ended = new RecentlyEnded(capacity: 100);
+        var runs = Enumerable.Range(0, 1_000).Select(i => i % 3 == 0 ? $"run {i}" : Ids.New("r")).ToList();
+        foreach (var run in runs)
+        {
+            ended.Add(run, run.GetHashCode() % 2 == 0 ? OnMachine : null);
+        }
+
+        Assert.All(runs[..900], run => Assert.False(ended.Contains(run)));
+        Assert.All(runs[900..], run => Assert.True(ended.Contains(run)));
+        Assert.All(runs[900..], run => Assert.Equal(run.GetHashCode() % 2 == 0 ? OnMachine : null, ended.PlacementOf(run)));
+    }
 }

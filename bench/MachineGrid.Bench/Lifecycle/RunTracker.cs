@@ -17,7 +17,7 @@ public sealed class RunTracker
     private readonly double[] startMs;
     private readonly double[] completeMs;
     private readonly double[] handoffMs;
-    private readonly TaskCompletionSource[] completed;
+    private readonly TaskCompletionSource?[] completed;
     private int completedCount;
 
     /// <summary>Room for <paramref name="capacity"/> tickets.</summary>
@@ -30,7 +30,7 @@ public sealed class RunTracker
         completeMs = new double[capacity];
         handoffMs = new double[capacity];
         Array.Fill(handoffMs, double.NaN);
-        completed = new TaskCompletionSource[capacity];
+        completed = new TaskCompletionSource?[capacity];
     }
 
     /// <summary>Runs completed so far.</summary>
@@ -71,12 +71,15 @@ public sealed class RunTracker
     /// <summary>The agent's start acknowledgement returned after <paramref name="startMilliseconds"/>.</summary>
     public void Started(int ticket, double startMilliseconds) => startMs[ticket] = startMilliseconds;
 
-    /// <summary>The agent's completion report returned after <paramref name="completeMilliseconds"/>.</summary>
+    /// <summary>
+    /// The agent's completion report returned after <paramref name="completeMilliseconds"/>. The ticket's completion
+    /// source is let go, so the harness does not keep one per run alive for the garbage collector to promote.
+    /// </summary>
     public void Completed(int ticket, double completeMilliseconds)
     {
         completeMs[ticket] = completeMilliseconds;
         Interlocked.Increment(ref completedCount);
-        completed[ticket].TrySetResult();
+        Interlocked.Exchange(ref completed[ticket], null)?.TrySetResult();
     }
 
     /// <summary>Submit → agent received, in ms, for tickets [from, from + count).</summary>
