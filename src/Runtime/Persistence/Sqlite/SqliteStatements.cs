@@ -48,9 +48,11 @@ internal abstract class SqliteStatements : IDisposable
     {
         var length = Encoding.UTF8.GetMaxByteCount(value.Length);
         Span<byte> utf8 = length <= 512 ? stackalloc byte[length] : new byte[length];
-        var written = Encoding.UTF8.GetBytes(value, utf8);
-        Check(raw.sqlite3_bind_text(statement, index, utf8[..written]));
+        BindText(statement, index, utf8[..Encoding.UTF8.GetBytes(value, utf8)]);
     }
+
+    /// <summary>Binds text already encoded as UTF-8.</summary>
+    protected void BindText(sqlite3_stmt statement, int index, ReadOnlySpan<byte> utf8) => Check(raw.sqlite3_bind_text(statement, index, utf8));
 
     /// <summary>Binds a 64-bit integer.</summary>
     protected void BindInt64(sqlite3_stmt statement, int index, long value) => Check(raw.sqlite3_bind_int64(statement, index, value));

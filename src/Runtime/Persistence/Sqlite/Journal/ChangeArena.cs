@@ -3,9 +3,9 @@ using System.Collections.Concurrent;
 namespace MachineGrid.Runtime.Persistence.Sqlite.Journal;
 
 /// <summary>
-/// Holds the payloads of one <see cref="ChangeSet"/> in large pooled chunks until the set is applied. A set lives about
-/// a second, long enough for the garbage collector to copy everything it references into older generations, again and
-/// again; payloads copied into chunks (large objects, never moved) leave it only the small row objects to copy.
+/// Holds the payloads and index keys of one <see cref="ChangeSet"/> in large pooled chunks until the set is applied. A
+/// set lives about a second, long enough for the garbage collector to copy everything it references into older
+/// generations, again and again; bytes copied into chunks (large objects, never moved) leave it nothing to copy.
 /// </summary>
 internal sealed class ChangeArena
 {
@@ -24,10 +24,12 @@ internal sealed class ChangeArena
         {
             return default;
         }
-        if (data.Length >= LargePayload)
-        {
-            return new Payload(data, 0, data.Length);
-        }
+        return data.Length >= LargePayload ? new Payload(data, 0, data.Length) : Store(data.AsSpan());
+    }
+
+    /// <summary>Copies <paramref name="data"/> (shorter than an eighth of a chunk) into the arena.</summary>
+    public Payload Store(ReadOnlySpan<byte> data)
+    {
         if (current is null || used + data.Length > current.Length)
         {
             current = Pool.TryTake(out var pooled) ? pooled : GC.AllocateUninitializedArray<byte>(ChunkSize);

@@ -44,7 +44,7 @@ internal sealed class ChangeSet
     {
         if (!tables.TryGetValue(table, out var rows))
         {
-            rows = new PendingRows();
+            rows = new PendingRows(Arena);
             tables.Add(table, rows);
         }
         Started();

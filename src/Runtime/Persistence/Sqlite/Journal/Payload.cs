@@ -1,6 +1,6 @@
 namespace MachineGrid.Runtime.Persistence.Sqlite.Journal;
 
-/// <summary>A payload held in a <see cref="ChangeArena"/> chunk (or, when large, in an array of its own); the default value is no payload.</summary>
+/// <summary>A payload or key held in a <see cref="ChangeArena"/> chunk (or, when large, in an array of its own); the default value is none.</summary>
 internal readonly record struct Payload(byte[]? Chunk, int Offset, int Length)
 {
     /// <summary>Whether there is no payload (a cleared record or a deleted row).</summary>

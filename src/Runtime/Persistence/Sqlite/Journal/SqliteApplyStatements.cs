@@ -88,7 +88,7 @@ internal sealed class SqliteApplyStatements : SqliteStatements
             {
                 var statement = value.IsNone ? deleteIndexRow : putIndexRow;
                 BindText(statement, 1, table);
-                BindText(statement, 2, key);
+                BindText(statement, 2, key.Span);
                 if (!value.IsNone)
                 {
                     BindBlob(statement, 3, value);
