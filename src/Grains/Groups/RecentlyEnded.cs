@@ -12,22 +12,22 @@ namespace MachineGrid.Grains;
 /// </summary>
 /// <remarks>
 /// Each run stays here for thousands of ends, long enough for the garbage collector to promote whatever it holds. So a
-/// server-chosen run id is kept as the 128-bit number it spells and a placement as a struct, in arrays sized once: a
-/// run let go leaves no object of its own behind.
+/// server-chosen run id is kept as the 128-bit number it spells and a placement as a struct, in arrays: a run let go
+/// leaves no object of its own behind.
 /// </remarks>
 public sealed class RecentlyEnded
 {
-    private readonly Dictionary<EndedRunKey, EndedPlacement> placements;
-    private readonly EndedRunKey[] order;
+    private readonly Dictionary<EndedRunKey, EndedPlacement> placements = [];
+    private readonly int capacity;
+    private EndedRunKey[] order = [];
     private int count;
-    private int next;
+    private int oldest;
 
     /// <summary>Remembers the last <paramref name="capacity"/> runs let go.</summary>
     public RecentlyEnded(int capacity = 4096)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        placements = new Dictionary<EndedRunKey, EndedPlacement>(capacity);
-        order = new EndedRunKey[capacity];
+        this.capacity = capacity;
     }
 
     /// <summary>Records that the group let <paramref name="runId"/> go, placed as given (null when it was only queued).</summary>
@@ -40,16 +40,19 @@ public sealed class RecentlyEnded
         {
             return;
         }
-        if (count == order.Length)
+        if (count < capacity)
         {
-            placements.Remove(order[next]);
+            // Grown as runs end, so the many groups that end few runs (a solo machine's) stay small.
+            if (count == order.Length)
+            {
+                Array.Resize(ref order, Math.Min(capacity, Math.Max(16, 2 * order.Length)));
+            }
+            order[count++] = key;
+            return;
         }
-        else
-        {
-            count++;
-        }
-        order[next] = key;
-        next = (next + 1) % order.Length;
+        placements.Remove(order[oldest]);
+        order[oldest] = key;
+        oldest = (oldest + 1) % capacity;
     }
 
     /// <summary>Whether the group let the run go lately.</summary>
