@@ -39,7 +39,17 @@ public sealed class PendingRowsTests
         Assert.Equal(expected.Count, rows.Count);
         AssertSame(expected, rows.All().Select(row => new KeyValuePair<string, byte[]?>(Encoding.UTF8.GetString(row.Key.Span), row.Value.ToArray())));
         AssertSame(expected, rows.In(IndexRange.ForPrefix("")));
+        rows.Release();
         arena.Release();
+
+        // The next set takes the released pages from the pool and finds none of the old rows in them.
+        var nextArena = new ChangeArena();
+        var next = new PendingRows(nextArena);
+        Assert.True(next.Put("b", nextArena.Store([2])));
+        Assert.True(next.Put("a", nextArena.Store([1])));
+        Assert.Equal(["a", "b"], next.In(IndexRange.ForPrefix("")).Select(row => row.Key));
+        next.Release();
+        nextArena.Release();
     }
 
     [Fact]

@@ -30,8 +30,18 @@ internal sealed class ChangeSet
     /// <summary>Index rows by table, in key order; a null value for a deleted row.</summary>
     public IReadOnlyDictionary<string, PendingRows> Tables => tables;
 
-    /// <summary>The chunks that hold this set's payloads.</summary>
+    /// <summary>The chunks that hold this set's payloads and index keys.</summary>
     public ChangeArena Arena { get; } = new();
+
+    /// <summary>Gives the set's chunks and pages back to their pools once SQLite holds it. No image may be read afterwards.</summary>
+    public void Release()
+    {
+        foreach (var rows in tables.Values)
+        {
+            rows.Release();
+        }
+        Arena.Release();
+    }
 
     /// <summary>Records the newest image of a state record: its payload (null when cleared) and version.</summary>
     public void PutState(RecordKey key, byte[]? data, long version) => Put(States, key, new StateImage(Arena.Store(data), version));

@@ -6,11 +6,14 @@ namespace MachineGrid.Runtime.Persistence.Sqlite.Journal;
 /// The unapplied rows of one index table in key order (<see cref="IndexKeyOrder"/>, which is the UTF-8 byte order);
 /// no payload is a deleted row. A set lives about a second, long enough for the garbage collector to copy whatever it
 /// references into older generations, so keys are kept as UTF-8 in the set's <see cref="ChangeArena"/> beside the
-/// values, in sorted pages of entries held by value: a row is no object of its own, and a page holds many.
+/// values, in sorted pages of entries held by value: a row is no object of its own, and a page holds many. Pages take
+/// their entry arrays from a pool and give them back when the set is applied, so those are not promoted either.
 /// </summary>
 internal sealed class PendingRows(ChangeArena arena)
 {
     private const int PageCapacity = 128;
+    private const int PooledPages = 4096;
+    private static readonly Stack<Entry[]> Pool = new();
     private readonly List<Page> pages = [new Page()];
 
     /// <summary>Number of rows held.</summary>
@@ -83,6 +86,24 @@ internal sealed class PendingRows(ChangeArena arena)
         }
     }
 
+    /// <summary>Gives the pages back to the pool. No row may be read afterwards.</summary>
+    public void Release()
+    {
+        lock (Pool)
+        {
+            foreach (var page in pages)
+            {
+                page.Clear();
+                if (Pool.Count < PooledPages)
+                {
+                    Pool.Push(page.Entries);
+                }
+            }
+        }
+        pages.Clear();
+        Count = 0;
+    }
+
     /// <summary>The page that holds <paramref name="key"/> or would: the last whose first key is not above it (the first page when none).</summary>
     private int PageOf(ReadOnlySpan<byte> key)
     {
@@ -108,7 +129,7 @@ internal sealed class PendingRows(ChangeArena arena)
     /// <summary>Up to <see cref="PageCapacity"/> entries in key order.</summary>
     private sealed class Page
     {
-        public Entry[] Entries { get; } = new Entry[PageCapacity];
+        public Entry[] Entries { get; } = Rent();
 
         public int Count { get; private set; }
 
@@ -143,6 +164,12 @@ internal sealed class PendingRows(ChangeArena arena)
             Count++;
         }
 
+        public void Clear()
+        {
+            Array.Clear(Entries, 0, Count);
+            Count = 0;
+        }
+
         /// <summary>Moves the upper half of a full page to a new page, returned.</summary>
         public Page Split()
         {
@@ -153,6 +180,14 @@ internal sealed class PendingRows(ChangeArena arena)
             right.Count = Count - half;
             Count = half;
             return right;
+        }
+
+        private static Entry[] Rent()
+        {
+            lock (Pool)
+            {
+                return Pool.TryPop(out var entries) ? entries : new Entry[PageCapacity];
+            }
         }
     }
 }

@@ -70,7 +70,7 @@ internal sealed class UnappliedChanges
             if (ReferenceEquals(frozen, set))
             {
                 frozen = null;
-                set.Arena.Release();
+                set.Release();
             }
         }
     }
