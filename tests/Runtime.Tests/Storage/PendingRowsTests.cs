@@ -28,7 +28,7 @@ public sealed class PendingRowsTests
             var isNew = !expected.ContainsKey(key);
             expected[key] = value;
 
-            Assert.Equal(isNew, rows.Put(key, arena.Store(value)));
+            Assert.Equal(isNew, rows.Put(Encoding.UTF8.GetBytes(key), arena.Store(value)));
             if (step % 97 == 0)
             {
                 var range = IndexRange.ForScan(Parts[random.Next(Parts.Length)], random.Next(2) == 0 ? null : RandomKey(random), descending: false);
@@ -45,8 +45,8 @@ public sealed class PendingRowsTests
         // The next set takes the released pages from the pool and finds none of the old rows in them.
         var nextArena = new ChangeArena();
         var next = new PendingRows(nextArena);
-        Assert.True(next.Put("b", nextArena.Store([2])));
-        Assert.True(next.Put("a", nextArena.Store([1])));
+        Assert.True(next.Put("b"u8, nextArena.Store([2])));
+        Assert.True(next.Put("a"u8, nextArena.Store([1])));
         Assert.Equal(["a", "b"], next.In(IndexRange.ForPrefix("")).Select(row => row.Key));
         next.Release();
         nextArena.Release();
@@ -59,7 +59,7 @@ public sealed class PendingRowsTests
         var rows = new PendingRows(arena);
         foreach (var key in new[] { "t/3", "t/1", "s/9", "t/2", "u/0" })
         {
-            rows.Put(key, arena.Store([1]));
+            rows.Put(Encoding.UTF8.GetBytes(key), arena.Store([1]));
         }
 
         Assert.Equal(["t/2", "t/3"], rows.In(IndexRange.ForScan("t/", "t/1", descending: false)).Select(row => row.Key));

@@ -49,8 +49,8 @@ internal sealed class ChangeSet
     /// <summary>Records the newest image of a reminder row; null deletes it.</summary>
     public void PutReminder(RecordKey key, ReminderImage? image) => Put(Reminders, key, image);
 
-    /// <summary>Records the newest value of an index row; null deletes it.</summary>
-    public void PutIndexRow(string table, string key, byte[]? value)
+    /// <summary>Records the newest value of an index row, its key given as UTF-8; null deletes it.</summary>
+    public void PutIndexRow(string table, ReadOnlySpan<byte> key, byte[]? value)
     {
         if (!tables.TryGetValue(table, out var rows))
         {

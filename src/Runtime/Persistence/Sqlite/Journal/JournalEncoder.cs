@@ -42,16 +42,19 @@ internal sealed class JournalEncoder
         }
     }
 
-    /// <summary>Adds an index row's put (value) or delete (null).</summary>
-    public void IndexRow(string table, string key, byte[]? value)
+    /// <summary>Adds an index row's put (value) or delete (null); returns its key as written in UTF-8, valid until the next entry.</summary>
+    public ReadOnlySpan<byte> IndexRow(string table, string key, byte[]? value)
     {
         Kind(value is null ? JournalEntryKind.IndexDelete : JournalEntryKind.IndexPut);
         Text(table);
+        var start = length + 4;
         Text(key);
+        var written = length - start;
         if (value is not null)
         {
             Bytes(value);
         }
+        return buffer.AsSpan(start, written);
     }
 
     /// <summary>

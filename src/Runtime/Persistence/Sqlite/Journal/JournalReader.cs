@@ -58,12 +58,12 @@ internal static class JournalReader
                     break;
                 case JournalEntryKind.IndexPut:
                     var table = Text(ref body);
-                    var key = Text(ref body);
+                    var key = Utf8(ref body);
                     changes.PutIndexRow(table, key, Bytes(ref body));
                     break;
                 case JournalEntryKind.IndexDelete:
                     var from = Text(ref body);
-                    changes.PutIndexRow(from, Text(ref body), null);
+                    changes.PutIndexRow(from, Utf8(ref body), null);
                     break;
                 default:
                     throw new InvalidDataException($"The journal holds an entry of unknown kind {(byte)kind}.");
@@ -85,10 +85,12 @@ internal static class JournalReader
         return value;
     }
 
-    private static string Text(ref ReadOnlySpan<byte> body)
+    private static string Text(ref ReadOnlySpan<byte> body) => Encoding.UTF8.GetString(Utf8(ref body));
+
+    private static ReadOnlySpan<byte> Utf8(ref ReadOnlySpan<byte> body)
     {
         var length = BinaryPrimitives.ReadInt32LittleEndian(body);
-        var text = Encoding.UTF8.GetString(body.Slice(4, length));
+        var text = body.Slice(4, length);
         body = body[(4 + length)..];
         return text;
     }

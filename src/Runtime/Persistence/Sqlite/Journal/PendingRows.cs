@@ -19,12 +19,9 @@ internal sealed class PendingRows(ChangeArena arena)
     /// <summary>Number of rows held.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Puts the row's newest value; returns whether the key is new to this set.</summary>
-    public bool Put(string key, Payload value)
+    /// <summary>Puts the row's newest value under its key, given as UTF-8; returns whether the key is new to this set.</summary>
+    public bool Put(ReadOnlySpan<byte> utf8, Payload value)
     {
-        var maxBytes = Encoding.UTF8.GetMaxByteCount(key.Length);
-        Span<byte> buffer = maxBytes <= 1024 ? stackalloc byte[maxBytes] : new byte[maxBytes];
-        var utf8 = buffer[..Encoding.UTF8.GetBytes(key, buffer)];
         var index = PageOf(utf8);
         var page = pages[index];
         var slot = page.Find(utf8);

@@ -123,10 +123,9 @@ internal sealed class SqliteJournalWriter(SqliteJournal journal, SchemaInitializ
                 removal.RecordRemoved(removed);
                 break;
             case PendingIndexWrite index:
-                journal.Changes.RecordIndexRows(index.Changes);
                 foreach (var change in index.Changes)
                 {
-                    encoder.IndexRow(change.Table, change.Key, change.Value);
+                    journal.Changes.RecordIndexRow(change.Table, encoder.IndexRow(change.Table, change.Key, change.Value), change.Value);
                 }
                 break;
             case PendingApplyRequest:

@@ -35,15 +35,12 @@ internal sealed class UnappliedChanges
         }
     }
 
-    /// <summary>Records index row puts and deletes, in order (writer only).</summary>
-    public void RecordIndexRows(IReadOnlyList<IndexChange> rows)
+    /// <summary>Records an index row's put (a value) or delete (null), its key given as UTF-8 (writer only).</summary>
+    public void RecordIndexRow(string table, ReadOnlySpan<byte> key, byte[]? value)
     {
         lock (gate)
         {
-            foreach (var row in rows)
-            {
-                Active.PutIndexRow(row.Table, row.Key, row.Value);
-            }
+            Active.PutIndexRow(table, key, value);
         }
     }
 
