@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MachineGrid.Grains;
 
 /// <summary>A domain rule refused the operation. Nothing was changed.</summary>
@@ -12,6 +14,15 @@ public sealed class DomainException(DomainErrorCode code, string message) : Exce
         if (!condition)
         {
             throw new DomainException(DomainErrorCode.Validation, message);
+        }
+    }
+
+    /// <summary>Throws <see cref="DomainErrorCode.Validation"/> unless <paramref name="condition"/> holds; the message is built only then.</summary>
+    public static void Require(bool condition, [InterpolatedStringHandlerArgument(nameof(condition))] ref RequirementMessage message)
+    {
+        if (!condition)
+        {
+            throw new DomainException(DomainErrorCode.Validation, message.ToStringAndClear());
         }
     }
 }

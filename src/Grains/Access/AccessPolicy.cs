@@ -29,8 +29,11 @@ public static class AccessPolicy
     /// <summary>Whether a level of access to the resource allows the action (the co-owner/user tables).</summary>
     public static bool AccessAllows(ResourceAccess? access, GridAction action) => access is { } level && level >= Needed(action);
 
-    /// <summary>Throws <see cref="DomainErrorCode.Forbidden"/> unless the actor may perform the action on a resource it has <paramref name="access"/> to.</summary>
-    public static void Demand(Actor actor, ResourceAccess? access, GridAction action, string resource)
+    /// <summary>
+    /// Throws <see cref="DomainErrorCode.Forbidden"/> unless the actor may perform the action on a resource it has
+    /// <paramref name="access"/> to: the <paramref name="kind"/> and <paramref name="id"/> a refusal names.
+    /// </summary>
+    public static void Demand(Actor actor, ResourceAccess? access, GridAction action, string kind, string id)
     {
         if (actor.IsAdmin)
         {
@@ -43,7 +46,7 @@ public static class AccessPolicy
         if (!AccessAllows(access, action))
         {
             var has = access?.ToString() ?? "no access";
-            throw new DomainException(DomainErrorCode.Forbidden, $"{action} on {resource} needs {Needed(action)} access; {actor.Name} has {has}.");
+            throw new DomainException(DomainErrorCode.Forbidden, $"{action} on {kind} {id} needs {Needed(action)} access; {actor.Name} has {has}.");
         }
     }
 

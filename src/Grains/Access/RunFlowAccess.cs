@@ -12,7 +12,7 @@ internal static class RunFlowAccess
     public static async Task<MachineView> DemandOnMachine(IGrainFactory grains, Actor actor, string machineId)
     {
         var machine = await grains.GetGrain<IMachineGrain>(machineId).Get(actor);
-        AccessPolicy.Demand(actor, machine.Access, GridAction.RunFlow, $"machine {machineId}");
+        AccessPolicy.Demand(actor, machine.Access, GridAction.RunFlow, "machine", machineId);
         return machine;
     }
 
@@ -27,6 +27,6 @@ internal static class RunFlowAccess
             // No access also when the group does not exist: Get tells the two apart (and lets admins through).
             await group.Get(actor);
         }
-        AccessPolicy.Demand(actor, access, GridAction.RunFlow, $"group {groupId}");
+        AccessPolicy.Demand(actor, access, GridAction.RunFlow, "group", groupId);
     }
 }

@@ -127,13 +127,13 @@ public sealed class ConnectionGrain(
         if (connection.CredentialId is { } credentialId)
         {
             var credential = GrainFactory.GetGrain<ICredentialGrain>(credentialId);
-            AccessPolicy.Demand(actor, await credential.AccessOf(actor), GridAction.UseCredential, $"credential {credentialId}");
+            AccessPolicy.Demand(actor, await credential.AccessOf(actor), GridAction.UseCredential, "credential", credentialId);
             await credential.OptionForConnections();
             return;
         }
         var mappingId = connection.MappingId!;
         var mappingAccess = await GrainFactory.GetGrain<IMachineMappingGrain>(mappingId).AccessOf(actor);
-        AccessPolicy.Demand(actor, mappingAccess, GridAction.UseCredential, $"mapping {mappingId}");
+        AccessPolicy.Demand(actor, mappingAccess, GridAction.UseCredential, "mapping", mappingId);
     }
 
     /// <summary>Tells the machine about the connection so it breaks when the machine joins a group; undoes the create if that fails.</summary>

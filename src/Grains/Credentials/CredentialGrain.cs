@@ -233,7 +233,7 @@ public sealed class CredentialGrain(
     {
         RequireExists();
         var access = Current.Access.Of(actor.Id);
-        AccessPolicy.Demand(actor, access, action, $"credential {Id}");
+        AccessPolicy.Demand(actor, access, action, "credential", Id);
         return access;
     }
 

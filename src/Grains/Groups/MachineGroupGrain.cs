@@ -115,7 +115,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     public async Task<GroupView> Update(Actor actor, UpdateGroup request)
     {
         EnsureCreated();
-        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.EditGroup, Resource);
+        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.EditGroup, "group", GetPrimaryKeyString());
         var before = new { Group.Name, Group.Description, Group.Maintenance };
         var name = request.Name is null ? Group.Name : Validate.Name(request.Name, "name", Limits.MaxNameLength);
         var description = request.Description is null ? Group.Description : Validate.Optional(request.Description, "description", Limits.MaxDescriptionLength);
@@ -132,7 +132,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     public async Task Delete(Actor actor)
     {
         EnsureCreated();
-        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.DeleteGroup, Resource);
+        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.DeleteGroup, "group", GetPrimaryKeyString());
         if (Group.Members.Count > 0)
         {
             throw new DomainException(DomainErrorCode.GroupNotEmpty, $"Group {Group.Name} still has {Group.Members.Count} machines; remove them first.");
@@ -160,7 +160,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     public async Task ChangePassword(Actor actor, string newPassword)
     {
         EnsureCreated();
-        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.EditGroup, Resource);
+        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.EditGroup, "group", GetPrimaryKeyString());
         ValidatePassword(newPassword);
         Group.Password = GroupPassword.Create(newPassword, Limits.PasswordIterations);
         detailsChanged = true;
@@ -172,7 +172,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     public async Task Share(Actor actor, string principalId, ResourceAccess access)
     {
         EnsureCreated();
-        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.ShareGroup, Resource);
+        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.ShareGroup, "group", GetPrimaryKeyString());
         Validate.Id(principalId, "principalId");
         DomainException.Require(access is ResourceAccess.User or ResourceAccess.CoOwner, "A group is shared as CoOwner or User.");
         var before = Group.Access.Principals();
@@ -187,7 +187,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     public async Task Unshare(Actor actor, string principalId)
     {
         EnsureCreated();
-        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.ShareGroup, Resource);
+        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.ShareGroup, "group", GetPrimaryKeyString());
         var before = Group.Access.Principals();
         if (Group.Access.Revoke(principalId))
         {
@@ -256,7 +256,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         {
             return;
         }
-        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.AddMachineToGroup, Resource);
+        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.AddMachineToGroup, "group", GetPrimaryKeyString());
         ValidatePassword(password);
         if (Group.Password is null)
         {

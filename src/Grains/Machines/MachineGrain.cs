@@ -404,7 +404,7 @@ public sealed class MachineGrain(
     private async Task<ResourceAccess> DemandAsync(Actor actor, GridAction action)
     {
         var access = await AccessOf(actor);
-        AccessPolicy.Demand(actor, access, action, Resource);
+        AccessPolicy.Demand(actor, access, action, "machine", Id);
         return access ?? ResourceAccess.CoOwner;
     }
 

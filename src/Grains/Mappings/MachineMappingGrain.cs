@@ -274,7 +274,7 @@ public sealed class MachineMappingGrain(
             }
             throw;
         }
-        AccessPolicy.Demand(actor, access, GridAction.UseCredential, $"credential {credentialId}");
+        AccessPolicy.Demand(actor, access, GridAction.UseCredential, "credential", credentialId);
         await credential.OptionForConnections();
     }
 
@@ -335,7 +335,7 @@ public sealed class MachineMappingGrain(
     {
         RequireExists();
         var access = Current.Access.Of(actor.Id);
-        AccessPolicy.Demand(actor, access, action, $"mapping {Id}");
+        AccessPolicy.Demand(actor, access, action, "mapping", Id);
         return access;
     }
 

@@ -596,7 +596,7 @@ internal sealed class Activation : SynchronizationContext, IThreadPoolWorkItem
             timer.Dispose();
         }
         RuntimeMetrics.Activations.Add(-1, new KeyValuePair<string, object?>("grain.type", Class.TypeName));
-        RuntimeLog.Deactivated(runtime.Logger, Class.TypeName, Id.Key, reason.ToString());
+        RuntimeLog.Deactivated(runtime.Logger, Class.TypeName, Id.Key, reason);
         deactivated.TrySetResult();
         foreach (var message in waiting)
         {

@@ -15,7 +15,7 @@ internal static partial class RuntimeLog
     public static partial void DeactivationWriteFailed(ILogger logger, string grainType, string grainKey, string stateName, Exception exception);
 
     [LoggerMessage(4, LogLevel.Debug, "Grain {GrainType}/{GrainKey} deactivated ({Reason})")]
-    public static partial void Deactivated(ILogger logger, string grainType, string grainKey, string reason);
+    public static partial void Deactivated(ILogger logger, string grainType, string grainKey, DeactivationReason reason);
 
     [LoggerMessage(5, LogLevel.Warning, "Timer tick of grain {GrainType}/{GrainKey} failed")]
     public static partial void TimerTickFailed(ILogger logger, string grainType, string grainKey, Exception exception);
