@@ -67,7 +67,7 @@ public sealed class GroupRunRows(IIndexStore index)
     /// <summary>Deletes the row of a run of the group that ended.</summary>
     public static IndexChange Release(string groupId, string runId) => IndexChange.Delete(Table, KeyOf(groupId, runId));
 
-    private static string KeyOf(string groupId, string runId) => RowPrefix(groupId) + runId;
+    private static string KeyOf(string groupId, string runId) => string.Concat(groupId, "/", runId);
 
     private static string RowPrefix(string groupId) => groupId + "/";
 }
