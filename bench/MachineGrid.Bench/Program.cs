@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using MachineGrid.Bench.Calls;
+using MachineGrid.Bench.Heap;
 using MachineGrid.Bench.Lifecycle;
 
 switch (args)
@@ -10,6 +11,9 @@ switch (args)
     case ["lifecycle", .. var rest]:
         var lifecycle = LifecycleOptions.ForLifecycle(new BenchArguments(rest));
         await (lifecycle.Mode == "http" ? HttpLifecycle.RunAsync(lifecycle) : InProcessLifecycle.RunAsync(lifecycle));
+        return;
+    case ["heap", var core, .. var rest]:
+        HeapCensus.Run(core, rest is ["--top", var top] ? int.Parse(top, System.Globalization.CultureInfo.InvariantCulture) : 25);
         return;
     case ["burst", .. var rest]:
         await BurstScenario.RunAsync(LifecycleOptions.ForBurst(new BenchArguments(rest)));
