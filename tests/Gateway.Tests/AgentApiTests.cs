@@ -87,6 +87,26 @@ public sealed class AgentApiTests(GatewayFixture fixture) : IClassFixture<Gatewa
     }
 
     [Fact]
+    public async Task After_the_machine_took_its_only_run_the_next_long_poll_waits_and_wakes_with_the_next_run()
+    {
+        var online = await Grid.OnlineGroupAsync();
+        var machine = online.Machines[0];
+        var first = (await Grid.SubmitAsync(online.ConnectionId)).Id;
+        Assert.Equal(first, (await Grid.TakeAsync(machine)).Text("runId"));
+        (await machine.Agent.PostAsync($"api/v1/agent/runs/{first}/start")).Is(HttpStatusCode.NoContent);
+        (await machine.Agent.PostAsync($"api/v1/agent/runs/{first}/complete", new { status = "Succeeded" })).Is(HttpStatusCode.NoContent);
+
+        var nothing = await machine.Agent.GetAsync("api/v1/agent/assignments?waitSeconds=0");
+        var polling = machine.Agent.GetAsync("api/v1/agent/assignments?waitSeconds=30");
+        await Task.Delay(300);
+        var second = (await Grid.SubmitAsync(online.ConnectionId)).Id;
+        var woken = (await polling).Is(HttpStatusCode.OK);
+
+        nothing.Is(HttpStatusCode.NoContent);
+        Assert.Equal(second, woken.Text("runId"));
+    }
+
+    [Fact]
     public async Task A_failed_flow_ends_the_run_failed_with_its_error()
     {
         var online = await Grid.OnlineGroupAsync();

@@ -5,7 +5,7 @@ namespace MachineGrid.Bench.Lifecycle;
 
 /// <summary>
 /// One session of a simulated machine's agent, calling the machine grain directly: long-waits for an offer the way the
-/// gateway's <c>GET /agent/assignments</c> does (subscribe to the machine's signal, take, wait), then starts the run,
+/// gateway's <c>GET /agent/assignments</c> does (subscribe to the machine's signal, take if it may find one, wait), then starts the run,
 /// runs the flow for the given time (none by default), and completes it.
 /// </summary>
 public static class InProcessAgent
@@ -21,13 +21,12 @@ public static class InProcessAgent
         long freedAt = 0;
         while (!stop.IsCancellationRequested)
         {
-            var offered = signals.Subscribe(machineId);
-            var taken = await machine.TakeAssignments(1);
-            if (taken.Count == 0)
+            var signal = signals.Subscribe(machineId);
+            if (!signal.MayHaveOffers || await machine.TakeAssignments(1) is not [var assignment])
             {
                 try
                 {
-                    await offered.WaitAsync(stop);
+                    await signal.Offered.WaitAsync(stop);
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
@@ -35,7 +34,6 @@ public static class InProcessAgent
                 }
                 continue;
             }
-            var assignment = taken[0];
             var ticket = tracker.Assigned(assignment.FlowId, freedAt);
             var started = Stopwatch.GetTimestamp();
             await machine.StartRun(assignment.RunId);

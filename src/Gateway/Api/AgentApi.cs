@@ -43,11 +43,10 @@ public static class AgentApi
         var deadline = time.GetUtcNow().AddSeconds(wait);
         while (true)
         {
-            var offered = signals.Subscribe(machineId);
-            var taken = await grain.TakeAssignments(1);
-            if (taken.Count == 1)
+            var signal = signals.Subscribe(machineId);
+            if (signal.MayHaveOffers && await grain.TakeAssignments(1) is [var assignment])
             {
-                return TypedResults.Ok(await ResolveAsync(grains, machineId, taken[0], time));
+                return TypedResults.Ok(await ResolveAsync(grains, machineId, assignment, time));
             }
             var remaining = deadline - time.GetUtcNow();
             if (remaining <= TimeSpan.Zero)
@@ -56,7 +55,7 @@ public static class AgentApi
             }
             try
             {
-                await offered.WaitAsync(remaining, time, aborted);
+                await signal.Offered.WaitAsync(remaining, time, aborted);
             }
             catch (TimeoutException)
             {

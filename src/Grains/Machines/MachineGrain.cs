@@ -44,6 +44,13 @@ public sealed class MachineGrain(
         }
     }
 
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        signals.Forget(Id);
+        return Task.CompletedTask;
+    }
+
     private string QueueGroupId => Machine.GroupId ?? GroupIds.SoloFor(Id);
 
     /// <inheritdoc />
@@ -237,13 +244,18 @@ public sealed class MachineGrain(
     /// <inheritdoc />
     public Task<IReadOnlyList<Assignment>> TakeAssignments(int max = int.MaxValue)
     {
+        IReadOnlyList<Assignment> taken = [];
+        if (Machine.Pending.Count > 0)
+        {
+            var found = Machine.Pending.Where(Machine.Runs.ContainsKey).Take(max).Select(id => Machine.Runs[id]).ToList();
+            Machine.Pending.RemoveAll(id => !Machine.Runs.ContainsKey(id) || found.Any(a => a.RunId == id));
+            taken = found;
+        }
         if (Machine.Pending.Count == 0)
         {
-            return Task.FromResult<IReadOnlyList<Assignment>>([]);
+            signals.Idle(Id);
         }
-        var taken = Machine.Pending.Where(Machine.Runs.ContainsKey).Take(max).Select(id => Machine.Runs[id]).ToList();
-        Machine.Pending.RemoveAll(id => !Machine.Runs.ContainsKey(id) || taken.Any(a => a.RunId == id));
-        return Task.FromResult<IReadOnlyList<Assignment>>(taken);
+        return Task.FromResult(taken);
     }
 
     /// <inheritdoc />
