@@ -6,7 +6,7 @@ namespace MachineGrid.Grains;
 /// Wakes an agent's long-poll in this process as soon as its machine is offered a run, and tells it whether looking
 /// for assignments can find any. The machine grain reports both its offers and the takes that leave it nothing
 /// pending, in its turns, so a waiter that skips the look misses nothing; a machine whose grain has reported nothing
-/// here (it is on another silo, or not yet active) is always looked at.
+/// since it last activated is always looked at.
 /// </summary>
 public sealed class AssignmentSignals
 {
@@ -26,8 +26,8 @@ public sealed class AssignmentSignals
     public void Idle(string machineId) => SignalOf(machineId).Idle();
 
     /// <summary>
-    /// Forgets what the machine's grain reported, as it deactivates: it may next be active on another silo, whose
-    /// offers would not reach this process, so waiters here look again, and keep looking until an activation here reports.
+    /// Forgets what the machine's grain reported, as it deactivates: its next activation hands the runs not yet started
+    /// to the agent again without offering them anew, so waiters look again, and keep looking until that activation reports.
     /// </summary>
     public void Forget(string machineId)
     {
