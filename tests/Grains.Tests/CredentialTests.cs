@@ -87,6 +87,33 @@ public sealed class CredentialTests
     }
 
     [Fact]
+    public async Task A_credential_deleted_and_created_again_under_its_id_resolves_its_new_secret()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var group = await grid.CreateGroupAsync();
+        var machines = await grid.AddMachinesAsync(group, 1);
+        var credentialId = Ids.New("cred");
+        await grid.Credential(credentialId).Create(grid.Owner, new CreateCredential("robot", "svc-robot", CredentialStore.Local, SecretOf("first"), null, true));
+        var connection = Ids.New("conn");
+        await grid.Connection(connection).Create(grid.Owner, new CreateConnection("robots", new ConnectionTarget(null, group), credentialId, null));
+        var first = await grid.SubmitAsync(connection);
+        await grid.StartPlacedRunAsync(machines[0], first);
+        var firstSecret = await grid.Credential(credentialId).ResolveSecret(machines[0], first);
+        var again = await grid.Credential(credentialId).ResolveSecret(machines[0], first);
+        await grid.Machine(machines[0]).CompleteRun(first, true, null, null);
+
+        await grid.Credential(credentialId).Delete(grid.Owner);
+        await grid.Credential(credentialId).Create(grid.Owner, new CreateCredential("robot", "svc-robot", CredentialStore.Local, SecretOf("second"), null, true));
+        var second = await grid.SubmitAsync(connection);
+        await grid.StartPlacedRunAsync(machines[0], second);
+        var secondSecret = await grid.Credential(credentialId).ResolveSecret(machines[0], second);
+
+        Assert.Equal((SecretOf("first"), SecretOf("first")), (firstSecret, again));
+        Assert.Equal(SecretOf("second"), secondSecret);
+    }
+
+    [Fact]
     public async Task A_Local_credential_needs_a_secret_and_a_vault_credential_needs_a_reference()
     {
         var grid = await Grid.StartAsync();

@@ -40,7 +40,11 @@ public interface ICredentialGrain : IGrainWithStringKey
     [OneWay]
     Task RecordFailure(string machineId, string reason);
 
-    /// <summary>The secret, for the agent of the machine the run is assigned to with this credential.</summary>
+    /// <summary>
+    /// The secret, for the agent of the machine the run is assigned to with this credential. Read-only, so the
+    /// assignments of every machine sharing the credential resolve side by side rather than one run's check at a time.
+    /// </summary>
     /// <exception cref="DomainException"><see cref="DomainErrorCode.Forbidden"/> unless the run is assigned to that machine with this credential.</exception>
+    [ReadOnly]
     Task<string> ResolveSecret(string machineId, string runId);
 }

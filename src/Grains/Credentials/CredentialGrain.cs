@@ -28,6 +28,7 @@ public sealed class CredentialGrain(
 
     private readonly IDataProtector protector = protection.CreateProtector(ProtectorPurpose);
     private readonly GridOptions limits = options.Value;
+    private (string Protected, string Plain)? decrypted;
 
     private string Id => GetPrimaryKeyString();
 
@@ -217,11 +218,21 @@ public sealed class CredentialGrain(
         }
     }
 
+    /// <summary>
+    /// Decrypts the secret, once per activation and protected value: every assignment of a run with this credential asks
+    /// for it, and each decryption derives a key and checks a MAC.
+    /// </summary>
     private string Decrypt(string protectedSecret)
     {
+        if (decrypted is { } known && ReferenceEquals(known.Protected, protectedSecret))
+        {
+            return known.Plain;
+        }
         try
         {
-            return protector.Unprotect(protectedSecret);
+            var plain = protector.Unprotect(protectedSecret);
+            decrypted = (protectedSecret, plain);
+            return plain;
         }
         catch (CryptographicException)
         {
