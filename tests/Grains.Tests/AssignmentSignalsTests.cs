@@ -54,11 +54,8 @@ public sealed class AssignmentSignalsTests
     [Fact]
     public async Task Taking_the_last_offer_makes_the_machine_idle_and_the_next_run_placed_on_it_wakes_its_waiter()
     {
-        var grid = await Grid.StartAsync();
+        var (grid, signals, group, machine) = await OneMachineAsync(MachineKind.Server, sessions: 2);
         await using var _ = grid.Silo;
-        var signals = grid.Silo.Services.GetRequiredService<AssignmentSignals>();
-        var group = await grid.CreateGroupAsync();
-        var machine = (await grid.AddMachinesAsync(group, 1, MachineKind.Server, sessions: 2))[0];
         var first = grid.Run(Grid.Single("alice"));
         await grid.Group(group).Enqueue(first);
         Assert.True(signals.Subscribe(machine).MayHaveOffers);
@@ -80,11 +77,8 @@ public sealed class AssignmentSignalsTests
     [Fact]
     public async Task A_machine_grain_that_deactivates_wakes_its_waiters_and_is_looked_at_again()
     {
-        var grid = await Grid.StartAsync();
+        var (grid, signals, group, machine) = await OneMachineAsync(MachineKind.Desktop, sessions: 1);
         await using var _ = grid.Silo;
-        var signals = grid.Silo.Services.GetRequiredService<AssignmentSignals>();
-        var group = await grid.CreateGroupAsync();
-        var machine = (await grid.AddMachinesAsync(group, 1))[0];
         Assert.Empty(await grid.Machine(machine).TakeAssignments(1));
         var waiting = signals.Subscribe(machine);
         Assert.False(waiting.MayHaveOffers);
@@ -99,5 +93,13 @@ public sealed class AssignmentSignalsTests
 
         await waiting.Offered.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(signals.Subscribe(machine).MayHaveOffers);
+    }
+
+    private static async Task<(Grid Grid, AssignmentSignals Signals, string Group, string Machine)> OneMachineAsync(MachineKind kind, int sessions)
+    {
+        var grid = await Grid.StartAsync();
+        var group = await grid.CreateGroupAsync();
+        var machine = (await grid.AddMachinesAsync(group, 1, kind, sessions))[0];
+        return (grid, grid.Silo.Services.GetRequiredService<AssignmentSignals>(), group, machine);
     }
 }
