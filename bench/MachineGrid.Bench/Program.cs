@@ -10,13 +10,13 @@ switch (args)
         return;
     case ["lifecycle", .. var rest]:
         var lifecycle = LifecycleOptions.ForLifecycle(new BenchArguments(rest));
-        await (lifecycle.Mode == "http" ? HttpLifecycle.RunAsync(lifecycle) : InProcessLifecycle.RunAsync(lifecycle));
+        Environment.ExitCode = await BenchStop.RunAsync(() => lifecycle.Mode == "http" ? HttpLifecycle.RunAsync(lifecycle) : InProcessLifecycle.RunAsync(lifecycle));
         return;
     case ["heap", var core, .. var rest]:
         HeapCensus.Run(core, rest is ["--top", var top] ? int.Parse(top, System.Globalization.CultureInfo.InvariantCulture) : 25);
         return;
     case ["burst", .. var rest]:
-        await BurstScenario.RunAsync(LifecycleOptions.ForBurst(new BenchArguments(rest)));
+        Environment.ExitCode = await BenchStop.RunAsync(() => BurstScenario.RunAsync(LifecycleOptions.ForBurst(new BenchArguments(rest))));
         return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(ActivationMemory).Assembly).Run(args);

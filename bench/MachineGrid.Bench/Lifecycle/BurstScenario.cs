@@ -26,6 +26,7 @@ public static class BurstScenario
         for (var done = 0; done < options.Warmup; done += WarmupBurst)
         {
             await BurstAsync(fleet.Grid, fleet.Tracker, done, Math.Min(WarmupBurst, options.Warmup - done), "warm-up");
+            BenchStop.ThrowIfRequested();
         }
         await Task.Delay(Settle);
         using var probe = new RuntimeProbe(options.Profile);

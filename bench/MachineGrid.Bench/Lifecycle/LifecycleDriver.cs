@@ -5,7 +5,7 @@ namespace MachineGrid.Bench.Lifecycle;
 /// <summary>
 /// Drives tickets through complete lifecycles with a fixed number in flight: each of <c>concurrency</c> submitters
 /// submits a run and waits until its agent completed it before it submits the next. Reports progress to stderr and gives
-/// up when nothing completes for a while.
+/// up when nothing completes for a while. A stop signal (<see cref="BenchStop"/>) ends it once the lifecycles in flight finish.
 /// </summary>
 public static class LifecycleDriver
 {
@@ -20,7 +20,7 @@ public static class LifecycleDriver
         var workers = Task.WhenAll(Enumerable.Range(0, Math.Min(concurrency, count)).Select(_ => Task.Run(async () =>
         {
             int ticket;
-            while ((ticket = Interlocked.Increment(ref next)) < end)
+            while (!BenchStop.IsRequested && (ticket = Interlocked.Increment(ref next)) < end)
             {
                 var completed = tracker.Begin(ticket);
                 await submit(ticket);
@@ -29,6 +29,7 @@ public static class LifecycleDriver
             }
         })));
         await WatchAsync(workers, tracker, phase);
+        BenchStop.ThrowIfRequested();
         return Stopwatch.GetElapsedTime(started);
     }
 
