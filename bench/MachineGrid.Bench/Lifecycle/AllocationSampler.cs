@@ -21,7 +21,9 @@ public sealed class AllocationSampler : EventListener
     {
         recording = false;
         var total = Math.Max(bytesByType.Values.Sum(), 1);
-        return string.Join(", ", bytesByType.OrderByDescending(t => t.Value).Take(top)
+        var shown = bytesByType.OrderByDescending(t => t.Value).Take(top)
+            .Concat(bytesByType.Where(t => t.Key.StartsWith('[')).OrderByDescending(t => t.Value)).Distinct();
+        return string.Join(", ", shown
             .Select(t => $"{t.Key} {t.Value / 1024.0 / Math.Max(lifecycles, 1):F1} KiB ({t.Value * 100.0 / total:F0}%)"));
     }
 
@@ -42,6 +44,10 @@ public sealed class AllocationSampler : EventListener
             return;
         }
         var type = names.IndexOf("TypeName") is var t and >= 0 ? payload[t] as string ?? "?" : "?";
+        if (names.IndexOf("AllocationKind") is var k and >= 0 && Convert.ToInt32(payload[k], System.Globalization.CultureInfo.InvariantCulture) == 1)
+        {
+            type = "[large object heap] " + type;
+        }
         var amount = names.IndexOf("AllocationAmount64") is var a and >= 0 ? Convert.ToInt64(payload[a], System.Globalization.CultureInfo.InvariantCulture) : 100_000;
         bytesByType.AddOrUpdate(type, amount, (_, sum) => sum + amount);
     }

@@ -19,7 +19,17 @@ internal sealed class ChangeSet
     public int Count { get; private set; }
 
     /// <summary>An empty set; <paramref name="expectedStates"/> sizes its state table, so it does not grow by copying.</summary>
-    public ChangeSet(int expectedStates = 0) => States = new Dictionary<RecordKey, StateImage>(expectedStates);
+    public ChangeSet(int expectedStates = 0)
+        : this(new Dictionary<RecordKey, StateImage>(expectedStates))
+    {
+    }
+
+    /// <summary>An empty set whose state table is <paramref name="states"/>, an empty table kept from a set applied before.</summary>
+    public ChangeSet(Dictionary<RecordKey, StateImage> states)
+    {
+        Debug.Assert(states.Count == 0, "A state table is reused only once emptied.");
+        States = states;
+    }
 
     /// <summary>State records by key.</summary>
     public Dictionary<RecordKey, StateImage> States { get; }

@@ -11,6 +11,12 @@ internal sealed class UnappliedChanges
     private readonly Lock gate = new();
     private volatile ChangeSet? frozen;
 
+    /// <summary>
+    /// The state table of the set applied last, for the next set: a new table of thousands of entries every half second
+    /// went to the large object heap, whose allocations bring on full collections.
+    /// </summary>
+    private Dictionary<RecordKey, StateImage>? spareStates;
+
     /// <summary>The set the writer records into.</summary>
     public ChangeSet Active { get; private set; } = new();
 
@@ -54,7 +60,7 @@ internal sealed class UnappliedChanges
                 throw new InvalidOperationException("A frozen change set is still being applied.");
             }
             frozen = Active;
-            Active = new ChangeSet(frozen.States.Count);
+            Active = TakeSpareStates() is { } states ? new ChangeSet(states) : new ChangeSet(frozen.States.Count);
             return frozen;
         }
     }
@@ -68,8 +74,19 @@ internal sealed class UnappliedChanges
             {
                 frozen = null;
                 set.Release();
+                // Emptied by the writer when it takes it: the writer may still be reading it without the lock.
+                spareStates = set.States;
             }
         }
+    }
+
+    /// <summary>The spare state table, emptied; the writer calls it, holding the lock, so no reader sees it emptied.</summary>
+    private Dictionary<RecordKey, StateImage>? TakeSpareStates()
+    {
+        var states = spareStates;
+        spareStates = null;
+        states?.Clear();
+        return states;
     }
 
     /// <summary>The newest unapplied image of a state record (writer: without the lock).</summary>
