@@ -54,8 +54,11 @@ public sealed class AssignmentSignalsTests
     [Fact]
     public async Task Taking_the_last_offer_makes_the_machine_idle_and_the_next_run_placed_on_it_wakes_its_waiter()
     {
-        var (grid, signals, group, machine) = await OneMachineAsync(MachineKind.Server, sessions: 2);
+        var grid = await Grid.StartAsync();
         await using var _ = grid.Silo;
+        var signals = grid.Silo.Services.GetRequiredService<AssignmentSignals>();
+        var group = await grid.CreateGroupAsync();
+        var machine = (await grid.AddMachinesAsync(group, 1, MachineKind.Server, sessions: 2))[0];
         var first = grid.Run(Grid.Single("alice"));
         await grid.Group(group).Enqueue(first);
         Assert.True(signals.Subscribe(machine).MayHaveOffers);
@@ -77,8 +80,9 @@ public sealed class AssignmentSignalsTests
     [Fact]
     public async Task A_machine_grain_that_deactivates_wakes_its_waiters_and_is_looked_at_again()
     {
-        var (grid, signals, group, machine) = await OneMachineAsync(MachineKind.Desktop, sessions: 1);
-        await using var _ = grid.Silo;
+        await using var fleet = await OneMachineFleet.StartAsync(Actors.Owner());
+        var (grid, group, machine) = (fleet.Grid, fleet.Group, fleet.Machine);
+        var signals = grid.Silo.Services.GetRequiredService<AssignmentSignals>();
         Assert.Empty(await grid.Machine(machine).TakeAssignments(1));
         var waiting = signals.Subscribe(machine);
         Assert.False(waiting.MayHaveOffers);
@@ -93,13 +97,5 @@ public sealed class AssignmentSignalsTests
 
         await waiting.Offered.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(signals.Subscribe(machine).MayHaveOffers);
-    }
-
-    private static async Task<(Grid Grid, AssignmentSignals Signals, string Group, string Machine)> OneMachineAsync(MachineKind kind, int sessions)
-    {
-        var grid = await Grid.StartAsync();
-        var group = await grid.CreateGroupAsync();
-        var machine = (await grid.AddMachinesAsync(group, 1, kind, sessions))[0];
-        return (grid, grid.Silo.Services.GetRequiredService<AssignmentSignals>(), group, machine);
     }
 }

@@ -89,10 +89,8 @@ public sealed class CredentialTests
     [Fact]
     public async Task A_credential_deleted_and_created_again_under_its_id_resolves_its_new_secret()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
-        var group = await grid.CreateGroupAsync();
-        var machines = await grid.AddMachinesAsync(group, 1);
+        await using var fleet = await OneMachineFleet.StartAsync(Actors.Owner());
+        var (grid, group, machines) = (fleet.Grid, fleet.Group, new[] { fleet.Machine });
         var credentialId = Ids.New("cred");
         await grid.Credential(credentialId).Create(grid.Owner, new CreateCredential("robot", "svc-robot", CredentialStore.Local, SecretOf("first"), null, true));
         var connection = Ids.New("conn");
