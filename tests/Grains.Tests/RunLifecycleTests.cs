@@ -202,6 +202,29 @@ public sealed class RunLifecycleTests
     }
 
     [Fact]
+    public async Task A_run_whose_first_write_fails_is_taken_back_from_its_group_and_no_machine_keeps_it()
+    {
+        var owner = Actors.Owner();
+        await using var fleet = await OneMachineFleet.StartAsync(owner);
+        var (grid, group, machine) = (fleet.Grid, fleet.Group, fleet.Machine);
+        var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
+        var run = Ids.New("r");
+        // The run is active and has read that nothing is stored; a record written under its id behind its back makes
+        // its first write conflict, while its group, asked at the same time, places it on the free machine.
+        Assert.Equal(DomainErrorCode.NotFound, (await Assert.ThrowsAsync<DomainException>(() => grid.RunGrain(run).Get(owner))).Code);
+        await grid.Silo.Services.GetRequiredService<IGrainStorage>().WriteAsync(grid.RunGrain(run).GetGrainId(), "run", "{}"u8.ToArray(), null);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => grid.RunGrain(run).Submit(owner, new SubmitRun(connection, "flow-1", null, RunMode.Unattended)));
+
+        Assert.Empty(await grid.Machine(machine).TakeAssignments());
+        Assert.Empty(await grid.Machine(machine).RunsIn(null));
+        Assert.Empty(await grid.Group(group).GetQueue(owner));
+        var next = await grid.SubmitAsync(connection);
+        await Eventually.True(async () => (await grid.RunGrain(next).Get(owner)).Status == RunStatus.Assigned, "the machine took the next run");
+        Assert.Equal([next], (await grid.Machine(machine).TakeAssignments()).Select(a => a.RunId));
+    }
+
+    [Fact]
     public async Task A_run_its_group_let_go_before_the_run_wrote_its_end_is_held_by_the_group_again_after_a_crash_and_not_queued_twice()
     {
         var owner = Actors.Owner();

@@ -1,4 +1,5 @@
 using MachineGrid.Runtime;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MachineGrid.Grains;
@@ -15,7 +16,8 @@ public sealed class RunGrain(
     IOptions<GridOptions> options,
     AuditTrail audit,
     RunIndex index,
-    GridEvents events) : Grain, IRunGrain
+    GridEvents events,
+    ILogger<RunGrain> logger) : Grain, IRunGrain
 {
     private RunState Run => state.State;
 
@@ -96,12 +98,24 @@ public sealed class RunGrain(
         Run.PlanFromMapping = route.PlanFromMapping;
         Run.QueueDeadline = now + queueTimeout;
         // The audit entry joins the run's first write: the submission happened even if its group then refuses the run.
-        await Task.WhenAll(
+        var saved = Task.WhenAll(
             SaveAsync(),
             audit.RecordAsync(actor.Id, "run.submit", this.GetGrainId().ToString(), null, new { connectionId, flowId, Run.RunMode, Run.Priority, route.GroupId }));
+        // Storage makes writes durable in the order they were made, so the group's write, made after the run's, never
+        // outlives it in a crash; the two share a flush instead of waiting one for the other.
+        var enqueued = GrainFactory.GetGrain<IMachineGroupGrain>(route.GroupId).Enqueue(ToQueued(route.Plan));
         try
         {
-            await GrainFactory.GetGrain<IMachineGroupGrain>(route.GroupId).Enqueue(ToQueued(route.Plan));
+            await saved;
+        }
+        catch
+        {
+            await WithdrawAsync(route.GroupId, enqueued);
+            throw;
+        }
+        try
+        {
+            await enqueued;
         }
         catch (DomainException ex)
         {
@@ -109,6 +123,20 @@ public sealed class RunGrain(
             throw;
         }
         return View();
+    }
+
+    /// <summary>Takes the run back from its group after its first write failed, so no machine is handed a run storage does not hold.</summary>
+    private async Task WithdrawAsync(string groupId, Task enqueued)
+    {
+        try
+        {
+            await enqueued;
+            await GrainFactory.GetGrain<IMachineGroupGrain>(groupId).Remove(GetPrimaryKeyString());
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Run {RunId} could not be taken back from group {GroupId} after its first write failed.", GetPrimaryKeyString(), groupId);
+        }
     }
 
     /// <inheritdoc />
