@@ -71,8 +71,8 @@ public static class GatewayExtensions
         app.MapHealthApi();
         var api = app.MapGroup("/api/v1").ValidatePathIds();
         api.MapEventsApi();
-        api.MapGroup("/agent").RequireAuthorization(GridClaims.MachinePolicy).MapAgentApi();
-        api.MapGroup("").RequireAuthorization(GridClaims.UserPolicy)
+        api.MapGroup("/agent").RequireAuthorization(GridClaims.MachinePolicy).WithContentLength().MapAgentApi();
+        api.MapGroup("").RequireAuthorization(GridClaims.UserPolicy).WithContentLength()
             .MapPrincipalsApi()
             .MapGroupsApi()
             .MapMachinesApi()

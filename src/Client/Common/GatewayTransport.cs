@@ -14,6 +14,7 @@ internal sealed class GatewayTransport : IDisposable
 {
     private static readonly MediaTypeWithQualityHeaderValue Json = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue ProblemJson = new("application/problem+json");
+    private static readonly MediaTypeHeaderValue JsonBodyType = new("application/json") { CharSet = "utf-8" };
 
     private readonly HttpClient http;
     private readonly bool ownsHttp;
@@ -65,8 +66,16 @@ internal sealed class GatewayTransport : IDisposable
         using var response = await SendCoreAsync(method, path, content, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A JSON request body.</summary>
-    public static HttpContent Body<T>(T value, JsonTypeInfo<T> type) => JsonContent.Create(value, type);
+    /// <summary>
+    /// A JSON request body, serialized up front so it goes with a <c>Content-Length</c> in the request's one write
+    /// (a streamed <see cref="JsonContent"/> would be sent chunked).
+    /// </summary>
+    public static HttpContent Body<T>(T value, JsonTypeInfo<T> type)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, type));
+        content.Headers.ContentType = JsonBodyType;
+        return content;
+    }
 
     /// <inheritdoc />
     public void Dispose()

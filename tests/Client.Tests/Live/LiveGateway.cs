@@ -19,6 +19,9 @@ public sealed class LiveGateway : IAsyncLifetime
     /// <summary>The bootstrap admin.</summary>
     public MachineGridClient Admin { get; private set; } = null!;
 
+    /// <summary>The bootstrap admin's API key.</summary>
+    public string AdminKey => host.AdminKey;
+
     /// <summary>The gateway's root address.</summary>
     public Uri Address => host.Address;
 
