@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -11,7 +10,7 @@ public static class GatewayExtensions
     /// <summary>Largest request body accepted: run inputs may be up to 2 MB, plus room for the envelope.</summary>
     public const long MaxRequestBytes = 3 * 1024 * 1024;
 
-    /// <summary>Registers JSON options, authentication, authorization, problem details, OpenAPI and the bootstrap admin.</summary>
+    /// <summary>Registers JSON options, key authentication, problem details, OpenAPI and the bootstrap admin.</summary>
     public static IServiceCollection AddMachineGridGateway(this IServiceCollection services)
     {
         services.Configure<JsonOptions>(o =>
@@ -23,10 +22,7 @@ public static class GatewayExtensions
         });
         services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBytes);
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddAuthentication(GridClaims.Scheme).AddScheme<AuthenticationSchemeOptions, GridAuthenticationHandler>(GridClaims.Scheme, null);
-        services.AddAuthorizationBuilder()
-            .AddPolicy(GridClaims.UserPolicy, p => p.RequireClaim(GridClaims.PrincipalId))
-            .AddPolicy(GridClaims.MachinePolicy, p => p.RequireClaim(GridClaims.MachineId));
+        services.AddSingleton<KeyAuthenticator>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
             if (!context.ProblemDetails.Extensions.ContainsKey("code"))
@@ -65,14 +61,13 @@ public static class GatewayExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDashboard();
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UseMiddleware<KeyAuthenticationMiddleware>();
         app.MapOpenApi();
         app.MapHealthApi();
         var api = app.MapGroup("/api/v1").ValidatePathIds();
         api.MapEventsApi();
-        api.MapGroup("/agent").RequireAuthorization(GridClaims.MachinePolicy).WithContentLength().MapAgentApi();
-        api.MapGroup("").RequireAuthorization(GridClaims.UserPolicy).WithContentLength()
+        api.MapGroup("/agent").RequireKey(KeyRequirement.Machine).WithContentLength().MapAgentApi();
+        api.MapGroup("").RequireKey(KeyRequirement.User).WithContentLength()
             .MapPrincipalsApi()
             .MapGroupsApi()
             .MapMachinesApi()

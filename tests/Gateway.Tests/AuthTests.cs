@@ -108,6 +108,21 @@ public sealed class AuthTests(GatewayFixture fixture) : IClassFixture<GatewayFix
     }
 
     [Fact]
+    public async Task A_key_is_checked_before_the_body_is_read()
+    {
+        var machine = await Grid.MachineAsync();
+        const string Malformed = "{\"connectionId\": ";
+
+        var anonymous = await Grid.As(null).SendRawAsync(HttpMethod.Post, "api/v1/runs", Malformed);
+        var wrongKind = await machine.Agent.SendRawAsync(HttpMethod.Post, "api/v1/runs", Malformed);
+        var user = await Grid.Admin.SendRawAsync(HttpMethod.Post, "api/v1/runs", Malformed);
+
+        anonymous.IsProblem(HttpStatusCode.Unauthorized, "Unauthenticated");
+        wrongKind.IsProblem(HttpStatusCode.Forbidden, "Forbidden");
+        user.IsProblem(HttpStatusCode.BadRequest, "Validation");
+    }
+
+    [Fact]
     public async Task The_key_of_a_deleted_machine_no_longer_signs_in()
     {
         var machine = await Grid.MachineAsync();

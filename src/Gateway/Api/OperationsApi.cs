@@ -8,8 +8,8 @@ public static class OperationsApi
     /// <summary>Maps <c>/healthz</c> and <c>/readyz</c> (anonymous).</summary>
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous();
-        app.MapGet("/readyz", Ready).AllowAnonymous();
+        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }));
+        app.MapGet("/readyz", Ready);
         return app;
     }
 

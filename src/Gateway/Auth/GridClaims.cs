@@ -6,14 +6,8 @@ namespace MachineGrid.Gateway;
 /// <summary>The claims the gateway puts on authenticated callers, and how endpoints read them back.</summary>
 public static class GridClaims
 {
-    /// <summary>Authentication scheme name.</summary>
+    /// <summary>The authentication type of the callers' identities.</summary>
     public const string Scheme = "MachineGrid";
-
-    /// <summary>Policy for user endpoints.</summary>
-    public const string UserPolicy = "user";
-
-    /// <summary>Policy for agent endpoints.</summary>
-    public const string MachinePolicy = "machine";
 
     /// <summary>Claim holding the principal id of a user key.</summary>
     public const string PrincipalId = "mg:principal";

@@ -19,8 +19,8 @@ public static class EventsApi
     /// <summary>Maps the endpoints on <c>/api/v1</c>: the ticket needs a user key; the stream a ticket (query or cookie) or a user key.</summary>
     public static RouteGroupBuilder MapEventsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/events/ticket", Ticket).RequireAuthorization(GridClaims.UserPolicy);
-        api.MapGet("/events", Stream).AllowAnonymous();
+        api.MapPost("/events/ticket", Ticket).RequireKey(KeyRequirement.User);
+        api.MapGet("/events", Stream);
         return api;
     }
 
