@@ -62,9 +62,11 @@ public static class GatewayExtensions
         app.UseStatusCodePages();
         app.UseDashboard();
         app.UseMiddleware<KeyAuthenticationMiddleware>();
+        app.UseMiddleware<PathIds>();
+        app.UseMiddleware<SizedResponseMiddleware>();
         app.MapOpenApi();
         app.MapHealthApi();
-        var api = app.MapGroup("/api/v1").ValidatePathIds();
+        var api = app.MapGroup("/api/v1");
         api.MapEventsApi();
         api.MapGroup("/agent").RequireKey(KeyRequirement.Machine).WithContentLength().MapAgentApi();
         api.MapGroup("").RequireKey(KeyRequirement.User).WithContentLength()

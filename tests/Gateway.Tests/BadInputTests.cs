@@ -301,6 +301,18 @@ public sealed class BadInputTests(SeededGatewayFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_path_id_is_refused_before_the_body_is_read()
+    {
+        var before = await Seed.SnapshotAsync(Admin);
+
+        var answered = await Admin.SendRawAsync(HttpMethod.Patch, $"api/v1/groups/{new string('z', 200)}", "{\"description\": ");
+
+        answered.IsProblem(HttpStatusCode.BadRequest, "Validation");
+        Assert.Contains("id is not a valid id", answered.Text("detail"), StringComparison.Ordinal);
+        Assert.Equal(before, await Seed.SnapshotAsync(Admin));
+    }
+
+    [Fact]
     public async Task Wrong_methods_and_media_types_are_refused()
     {
         var before = await Seed.SnapshotAsync(Admin);

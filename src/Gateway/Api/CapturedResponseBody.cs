@@ -5,12 +5,12 @@ using Microsoft.AspNetCore.Http.Features;
 namespace MachineGrid.Gateway;
 
 /// <summary>
-/// A response body that keeps what is written, in a pooled buffer, instead of sending it; flushes send nothing.
-/// Used while a result executes, so that its whole body is known before the headers go out.
+/// A response body that keeps what is written, in a pooled buffer rented on the first write, instead of sending it;
+/// flushes send nothing. Used while an endpoint runs, so that its whole body is known before the headers go out.
 /// </summary>
 internal sealed class CapturedResponseBody : PipeWriter, IHttpResponseBodyFeature, IDisposable
 {
-    private byte[] buffer = ArrayPool<byte>.Shared.Rent(1024);
+    private byte[] buffer = [];
     private int written;
     private int unflushed;
     private Stream? stream;
@@ -86,7 +86,10 @@ internal sealed class CapturedResponseBody : PipeWriter, IHttpResponseBodyFeatur
     /// <summary>Returns the buffer to the pool.</summary>
     public void Dispose()
     {
-        ArrayPool<byte>.Shared.Return(buffer);
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
         buffer = [];
         written = 0;
         unflushed = 0;
@@ -99,9 +102,12 @@ internal sealed class CapturedResponseBody : PipeWriter, IHttpResponseBodyFeatur
         {
             return;
         }
-        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, buffer.Length * 2));
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Max(buffer.Length * 2, 1024)));
         buffer.AsSpan(0, written).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(buffer);
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
         buffer = larger;
     }
 }
