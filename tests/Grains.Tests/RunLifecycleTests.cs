@@ -202,7 +202,7 @@ public sealed class RunLifecycleTests
     }
 
     [Fact]
-    public async Task A_run_whose_first_write_fails_is_taken_back_from_its_group_and_no_machine_keeps_it()
+    public async Task A_run_whose_first_write_fails_is_taken_back_from_its_group_and_the_run_index_and_no_machine_keeps_it()
     {
         var owner = Actors.Owner();
         await using var fleet = await OneMachineFleet.StartAsync(owner);
@@ -219,6 +219,8 @@ public sealed class RunLifecycleTests
         Assert.Empty(await grid.Machine(machine).TakeAssignments());
         Assert.Empty(await grid.Machine(machine).RunsIn(null));
         Assert.Empty(await grid.Group(group).GetQueue(owner));
+        var rows = await grid.Silo.Services.GetRequiredService<IIndexStore>().ScanAsync(RunIndex.Table, "", null, 1000);
+        Assert.DoesNotContain(rows, row => row.Key.EndsWith("/" + run, StringComparison.Ordinal));
         var next = await grid.SubmitAsync(connection);
         await Eventually.True(async () => (await grid.RunGrain(next).Get(owner)).Status == RunStatus.Assigned, "the machine took the next run");
         Assert.Equal([next], (await grid.Machine(machine).TakeAssignments()).Select(a => a.RunId));

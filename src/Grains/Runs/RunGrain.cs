@@ -125,9 +125,20 @@ public sealed class RunGrain(
         return View();
     }
 
-    /// <summary>Takes the run back from its group after its first write failed, so no machine is handed a run storage does not hold.</summary>
+    /// <summary>
+    /// Takes the run back from its group and its rows out of the run index after its first write failed, so no machine
+    /// is handed, and no list shows, a run storage does not hold.
+    /// </summary>
     private async Task WithdrawAsync(string groupId, Task enqueued)
     {
+        try
+        {
+            await index.WithdrawAsync(Run.Submitter.Id, groupId, View());
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "The index rows of run {RunId} could not be deleted after its first write failed.", GetPrimaryKeyString());
+        }
         try
         {
             await enqueued;

@@ -70,6 +70,18 @@ public sealed class RunIndex(IIndexStore index)
         return changes.Count == 0 ? Task.CompletedTask : index.ApplyAsync(changes);
     }
 
+    /// <summary>Deletes the rows a new run's first write put (<see cref="UpdateAsync"/> with no status before), after that write failed.</summary>
+    public Task WithdrawAsync(string submitterId, string groupId, RunView first)
+    {
+        var suffix = Suffix(first.EnqueuedAt, first.Id);
+        return index.ApplyAsync(
+        [
+            IndexChange.Delete(Table, $"p/{submitterId}/t/{suffix}"),
+            IndexChange.Delete(Table, $"g/{groupId}/t/{suffix}"),
+            IndexChange.Delete(Table, ViewPrefix + suffix),
+        ]);
+    }
+
     /// <summary>
     /// One page of runs under an index prefix (see <see cref="PrefixFor"/>), newest first; only those in
     /// <paramref name="status"/> when given. Runs not ended are asked for their current view through <paramref name="current"/>.
