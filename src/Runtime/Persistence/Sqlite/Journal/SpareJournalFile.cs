@@ -58,7 +58,7 @@ internal sealed class SpareJournalFile : IDisposable
     {
         try
         {
-            using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+            using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
             for (var written = 0; written < Size; written += Zeros.Length)
             {
                 file.Write(Zeros);
