@@ -109,46 +109,6 @@ public sealed class SqliteJournalTests : IDisposable
     }
 
     [Fact]
-    public async Task A_journal_file_made_from_the_spare_keeps_its_size_and_its_records_replay_after_a_crash()
-    {
-        var crashed = new SqliteDatabase(DatabasePath, journalPolicy: new JournalPolicy(TimeSpan.FromMilliseconds(50), 100_000));
-        var storage = new SqliteGrainStorage(crashed);
-        var etag = await storage.WriteAsync(Grain, "state", [1], null);
-        // Each apply starts a new journal file; once the spare was ready when one started, that file has the spare's size.
-        for (var i = 2; !JournalFiles().Any(path => new FileInfo(path).Length == SpareJournalFile.Size); i++)
-        {
-            Assert.True(i < 100, "no journal file started from the spare");
-            etag = await storage.WriteAsync(Grain, "state", [(byte)i], etag);
-            await Eventually.True(() => crashed.Unapplied.Active.Count == 0 && crashed.Unapplied.Frozen is null, "the write was applied");
-        }
-        await storage.WriteAsync(Grain, "state", [200], etag);
-        await new SqliteIndexStore(crashed).ApplyAsync([IndexChange.Put("runs", "r-1", [9])]);
-        crashed.Abandon();
-        var current = Assert.Single(JournalFiles());
-        Assert.Equal(SpareJournalFile.Size, new FileInfo(current).Length);
-
-        await using var reopened = new SqliteDatabase(DatabasePath, journalPolicy: NeverApply);
-
-        Assert.Equal([200], (await new SqliteGrainStorage(reopened).ReadAsync(Grain, "state"))!.Data);
-        Assert.Equal(["r-1"], (await new SqliteIndexStore(reopened).ScanAsync("runs", "", null, 10)).Select(row => row.Key));
-    }
-
-    [Fact]
-    public async Task The_spare_journal_file_is_not_replayed_and_a_clean_close_removes_it()
-    {
-        await File.WriteAllBytesAsync(SpareFile, [1, 2, 3]);
-        var database = new SqliteDatabase(DatabasePath, journalPolicy: NeverApply);
-        await new SqliteGrainStorage(database).WriteAsync(Grain, "state", [1], null);
-        await Eventually.True(() => File.Exists(SpareFile) && new FileInfo(SpareFile).Length == SpareJournalFile.Size, "a new spare was made");
-
-        await database.DisposeAsync();
-
-        Assert.False(File.Exists(SpareFile));
-        Assert.Empty(JournalFiles());
-        Assert.Equal(1, await CountRowsAsync("grain_state"));
-    }
-
-    [Fact]
     public async Task Changes_are_applied_once_they_reach_the_size_bound_whatever_their_age()
     {
         await using var database = new SqliteDatabase(DatabasePath, journalPolicy: new JournalPolicy(TimeSpan.FromHours(1), 10));
@@ -319,10 +279,7 @@ public sealed class SqliteJournalTests : IDisposable
 
     private static async Task DisposeAsync(SqliteDatabase database) => await database.DisposeAsync();
 
-    private IReadOnlyList<string> JournalFiles() =>
-        [.. Directory.EnumerateFiles(directory.Path, "journal.db-journal-*").Where(path => !path.EndsWith("-spare", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
-
-    private string SpareFile => directory.File("journal.db-journal-spare");
+    private IReadOnlyList<string> JournalFiles() => [.. Directory.EnumerateFiles(directory.Path, "journal.db-journal-*").Order(StringComparer.Ordinal)];
 
     private async Task<SqliteConnection> OpenAsync()
     {

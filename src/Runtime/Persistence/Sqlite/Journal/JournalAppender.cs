@@ -12,7 +12,6 @@ namespace MachineGrid.Runtime.Persistence.Sqlite.Journal;
 internal sealed class JournalAppender : IDisposable
 {
     private readonly JournalFiles files;
-    private readonly SpareJournalFile spare;
     private readonly Action<FileStream> flush;
     private readonly object gate = new();
     private readonly Thread thread;
@@ -28,12 +27,11 @@ internal sealed class JournalAppender : IDisposable
     /// <summary>Starts appending to journal file <paramref name="firstSequence"/> (created, or emptied).</summary>
     /// <param name="files">The database's journal files.</param>
     /// <param name="firstSequence">Number of the first file.</param>
-    /// <param name="flush">Flushes the open file's data to disk; tests pass one that waits or fails.</param>
+    /// <param name="flush">Flushes the open file to disk; tests pass one that waits or fails.</param>
     public JournalAppender(JournalFiles files, long firstSequence, Action<FileStream>? flush = null)
     {
         this.files = files;
-        this.flush = flush ?? DataSync.Flush;
-        spare = new SpareJournalFile(files.SparePath);
+        this.flush = flush ?? (stream => stream.Flush(flushToDisk: true));
         sequence = firstSequence;
         rotations = firstSequence;
         file = Create(sequence);
@@ -106,7 +104,6 @@ internal sealed class JournalAppender : IDisposable
         }
         thread.Join();
         file.Dispose();
-        spare.Dispose();
     }
 
     private void Run()
@@ -199,15 +196,11 @@ internal sealed class JournalAppender : IDisposable
         operations.Clear();
     }
 
-    /// <summary>
-    /// Creates journal file <paramref name="number"/>, from the spare when one is ready, and flushes its folder, so the
-    /// file is found after a power loss.
-    /// </summary>
+    /// <summary>Creates journal file <paramref name="number"/> and flushes its folder, so the file is found after a power loss.</summary>
     private FileStream Create(long number)
     {
         var path = files.PathOf(number);
-        var mode = spare.TryTake(path) ? FileMode.Open : FileMode.Create;
-        var created = new FileStream(path, mode, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
+        var created = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
         DirectorySync.Flush(Path.GetDirectoryName(path)!);
         return created;
     }

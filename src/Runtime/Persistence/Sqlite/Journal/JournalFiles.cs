@@ -14,9 +14,6 @@ internal sealed class JournalFiles(string databasePath)
     /// <summary>The path of journal file <paramref name="sequence"/>.</summary>
     public string PathOf(long sequence) => prefix + sequence.ToString("D10", CultureInfo.InvariantCulture);
 
-    /// <summary>The path of the spare journal file (<see cref="SpareJournalFile"/>), which <see cref="Existing"/> does not list.</summary>
-    public string SparePath => prefix + "spare";
-
     /// <summary>The journal files on disk, oldest first, with their sequence numbers.</summary>
     public IReadOnlyList<(long Sequence, string Path)> Existing()
     {
