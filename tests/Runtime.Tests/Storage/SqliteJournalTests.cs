@@ -95,17 +95,67 @@ public sealed class SqliteJournalTests : IDisposable
     }
 
     [Fact]
-    public async Task Changes_are_applied_in_the_background_once_old_enough_and_the_journal_file_that_held_them_is_deleted()
+    public async Task Changes_are_applied_in_the_background_once_old_enough_and_the_journal_file_that_held_them_becomes_the_spare()
     {
         await using var database = new SqliteDatabase(DatabasePath, journalPolicy: new JournalPolicy(TimeSpan.FromMilliseconds(50), 100_000));
         await new SqliteGrainStorage(database).WriteAsync(Grain, "state", [1], null);
+        var first = Assert.Single(JournalFiles());
 
         // No further write arrives: the applier asks the idle writer to hand the changes over.
         await Eventually.True(async () => await CountRowsAsync("grain_state") == 1, "the state reached SQLite");
         await Eventually.True(() => database.Unapplied.Frozen is null && database.Unapplied.Active.Count == 0, "the applied changes were dropped");
-        // Only the journal file now being appended to is left.
-        await Eventually.True(() => JournalFiles().Count == 1, "the applied journal file was deleted");
+        // Only the journal file now being appended to is left, and the applied one waits to be the next.
+        await Eventually.True(() => JournalFiles().Count == 1 && File.Exists(SpareFile), "the applied journal file became the spare");
+        Assert.DoesNotContain(first, JournalFiles());
         Assert.Equal([1], (await new SqliteGrainStorage(database).ReadAsync(Grain, "state"))!.Data);
+    }
+
+    [Fact]
+    public async Task A_journal_file_made_from_the_spare_replays_only_its_own_records_after_a_crash()
+    {
+        var crashed = new SqliteDatabase(DatabasePath, journalPolicy: NeverApply);
+        var storage = new SqliteGrainStorage(crashed);
+        // Each write is one record of the same size, so the records of the file's earlier use start where a later record ends.
+        var etag = await storage.WriteAsync(Grain, "state", [1], null);
+        etag = await storage.WriteAsync(Grain, "state", [2], etag);
+        etag = await storage.WriteAsync(Grain, "state", [3], etag);
+        var firstLength = new FileInfo(Assert.Single(JournalFiles())).Length;
+        await ApplyAsync(crashed);
+        etag = await storage.WriteAsync(Grain, "state", [4], etag);
+        // This apply starts the third file from the spare, the first file, which still holds the records of states 1 to 3.
+        await ApplyAsync(crashed);
+        await storage.WriteAsync(Grain, "state", [5], etag);
+        crashed.Abandon();
+        var third = Assert.Single(JournalFiles());
+        Assert.EndsWith("3", third, StringComparison.Ordinal);
+        Assert.Equal(firstLength, new FileInfo(third).Length);
+
+        await using var reopened = new SqliteDatabase(DatabasePath, journalPolicy: NeverApply);
+        var read = await new SqliteGrainStorage(reopened).ReadAsync(Grain, "state");
+
+        Assert.Equal([5], read!.Data);
+        Assert.Equal("5", read.ETag);
+    }
+
+    [Fact]
+    public async Task A_clean_close_removes_the_spare_and_a_spare_left_by_a_crash_is_never_replayed()
+    {
+        var crashed = new SqliteDatabase(DatabasePath, journalPolicy: NeverApply);
+        var etag = await new SqliteGrainStorage(crashed).WriteAsync(Grain, "state", [1], null);
+        await ApplyAsync(crashed);
+        await new SqliteGrainStorage(crashed).WriteAsync(Grain, "state", [2], etag);
+        await ApplyAsync(crashed);
+        crashed.Abandon();
+        Assert.True(File.Exists(SpareFile));
+
+        var reopened = new SqliteDatabase(DatabasePath, journalPolicy: NeverApply);
+        var read = await new SqliteGrainStorage(reopened).ReadAsync(Grain, "state");
+        await reopened.DisposeAsync();
+
+        Assert.Equal([2], read!.Data);
+        Assert.False(File.Exists(SpareFile));
+        Assert.Empty(JournalFiles());
+        await DisposeAsync(crashed);
     }
 
     [Fact]
@@ -279,7 +329,20 @@ public sealed class SqliteJournalTests : IDisposable
 
     private static async Task DisposeAsync(SqliteDatabase database) => await database.DisposeAsync();
 
-    private IReadOnlyList<string> JournalFiles() => [.. Directory.EnumerateFiles(directory.Path, "journal.db-journal-*").Order(StringComparer.Ordinal)];
+    private IReadOnlyList<string> JournalFiles() =>
+        [.. Directory.EnumerateFiles(directory.Path, "journal.db-journal-*").Where(path => path != SpareFile).Order(StringComparer.Ordinal)];
+
+    private string SpareFile => directory.File("journal.db-journal-spare");
+
+    /// <summary>Has the writer hand the journal's changes to SQLite now, and waits until SQLite holds them and their file is the spare.</summary>
+    private async Task ApplyAsync(SqliteDatabase database)
+    {
+        var applied = Assert.Single(JournalFiles());
+        database.Enqueue(new PendingApplyRequest());
+        await Eventually.True(
+            () => database.Unapplied.Frozen is null && database.Unapplied.Active.Count == 0 && !File.Exists(applied) && File.Exists(SpareFile),
+            "the changes were applied and their journal file became the spare");
+    }
 
     private async Task<SqliteConnection> OpenAsync()
     {

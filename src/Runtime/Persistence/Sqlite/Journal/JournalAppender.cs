@@ -24,14 +24,14 @@ internal sealed class JournalAppender : IDisposable
     private bool stopping;
     private bool abandoned;
 
-    /// <summary>Starts appending to journal file <paramref name="firstSequence"/> (created, or emptied).</summary>
+    /// <summary>Starts appending to journal file <paramref name="firstSequence"/> (made from the spare, or created).</summary>
     /// <param name="files">The database's journal files.</param>
     /// <param name="firstSequence">Number of the first file.</param>
-    /// <param name="flush">Flushes the open file to disk; tests pass one that waits or fails.</param>
+    /// <param name="flush">Flushes the open file's data to disk; tests pass one that waits or fails.</param>
     public JournalAppender(JournalFiles files, long firstSequence, Action<FileStream>? flush = null)
     {
         this.files = files;
-        this.flush = flush ?? (stream => stream.Flush(flushToDisk: true));
+        this.flush = flush ?? DataSync.Flush;
         sequence = firstSequence;
         rotations = firstSequence;
         file = Create(sequence);
@@ -55,6 +55,9 @@ internal sealed class JournalAppender : IDisposable
     /// Queues a record (a pooled buffer, returned to the pool once written); the task completes once it is on disk.
     /// </summary>
     public Task AppendAsync(byte[] record, int length) => Queue(new Operation(record, length));
+
+    /// <summary>The number of the file a record queued now lands in (the caller of <see cref="Rotate"/> reads it).</summary>
+    public long AppendingTo => rotations;
 
     /// <summary>The number of the file being appended to; after <see cref="Dispose"/>, of the last file.</summary>
     public long CurrentSequence => Volatile.Read(ref sequence);
@@ -196,11 +199,15 @@ internal sealed class JournalAppender : IDisposable
         operations.Clear();
     }
 
-    /// <summary>Creates journal file <paramref name="number"/> and flushes its folder, so the file is found after a power loss.</summary>
+    /// <summary>
+    /// Creates journal file <paramref name="number"/>, from the spare when there is one (written over from its start),
+    /// and flushes its folder, so the file is found after a power loss.
+    /// </summary>
     private FileStream Create(long number)
     {
         var path = files.PathOf(number);
-        var created = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
+        var mode = files.TryTakeSpare(path) ? FileMode.Open : FileMode.Create;
+        var created = new FileStream(path, mode, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
         DirectorySync.Flush(Path.GetDirectoryName(path)!);
         return created;
     }

@@ -58,14 +58,14 @@ internal sealed class JournalEncoder
     }
 
     /// <summary>
-    /// Completes the record and hands over its pooled buffer (return it to <see cref="ArrayPool{T}.Shared"/>) and
-    /// length. Call it only when an entry was added (<see cref="IsEmpty"/> false).
+    /// Completes the record, for journal file <paramref name="fileSequence"/>, and hands over its pooled buffer (return
+    /// it to <see cref="ArrayPool{T}.Shared"/>) and length. Call it only when an entry was added (<see cref="IsEmpty"/> false).
     /// </summary>
-    public (byte[] Buffer, int Length) Finish()
+    public (byte[] Buffer, int Length) Finish(long fileSequence)
     {
         var body = buffer.AsSpan(HeaderLength, length - HeaderLength);
         BinaryPrimitives.WriteInt32LittleEndian(buffer, body.Length);
-        BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(4), JournalChecksum.Of(body));
+        BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(4), JournalChecksum.Of(body, fileSequence));
         var finished = (buffer, length);
         buffer = [];
         return finished;

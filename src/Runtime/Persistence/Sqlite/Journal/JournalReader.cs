@@ -7,10 +7,11 @@ namespace MachineGrid.Runtime.Persistence.Sqlite.Journal;
 internal static class JournalReader
 {
     /// <summary>
-    /// Adds the images of every whole record in <paramref name="file"/> to <paramref name="changes"/>, in order.
-    /// Returns the number of records read; a record cut short or failing its checksum ends the file (a crash tore it).
+    /// Adds the images of every whole record in journal file <paramref name="sequence"/> (at <paramref name="file"/>) to
+    /// <paramref name="changes"/>, in order. Returns the number of records read; a record cut short or failing its
+    /// checksum ends the file (a crash tore it, or the file was recycled and what follows is from its earlier use).
     /// </summary>
-    public static int ReadInto(string file, ChangeSet changes)
+    public static int ReadInto(string file, long sequence, ChangeSet changes)
     {
         var data = File.ReadAllBytes(file);
         var offset = 0;
@@ -23,7 +24,7 @@ internal static class JournalReader
                 break;
             }
             var body = data.AsSpan(offset + JournalEncoder.HeaderLength, length);
-            if (JournalChecksum.Of(body) != BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(offset + 4)))
+            if (JournalChecksum.Of(body, sequence) != BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(offset + 4)))
             {
                 break;
             }

@@ -107,7 +107,7 @@ internal sealed class SqliteJournal(
         if (unapplied.Count > 0)
         {
             var changes = new ChangeSet();
-            var records = unapplied.Sum(file => JournalReader.ReadInto(file.Path, changes));
+            var records = unapplied.Sum(file => JournalReader.ReadInto(file.Path, file.Sequence, changes));
             SqliteJournalApplier.ApplyNow(connection, statements, unapplied[^1].Sequence, changes);
             if (records > 0)
             {

@@ -6,8 +6,8 @@ namespace MachineGrid.Runtime.Persistence.Sqlite.Journal;
 
 /// <summary>
 /// Applies frozen change sets to SQLite on a thread of its own, each in one transaction that is on disk when it
-/// commits (<c>synchronous = FULL</c>); then deletes the journal file that held them and drops the set, whose rows
-/// readers now find in SQLite. A failed apply is logged and tried again: the journal still holds the changes.
+/// commits (<c>synchronous = FULL</c>); then makes the journal file that held them the spare (<see cref="JournalFiles"/>)
+/// and drops the set, whose rows readers now find in SQLite. A failed apply is logged and tried again: the journal still holds the changes.
 /// While the writer is idle and changes wait, it asks the writer to freeze them.
 /// </summary>
 internal sealed class SqliteJournalApplier : IDisposable
@@ -100,6 +100,7 @@ internal sealed class SqliteJournalApplier : IDisposable
             {
                 File.Delete(path);
             }
+            File.Delete(files.SparePath);
         }
         catch (Exception ex) when (ex is SqliteException or IOException)
         {
@@ -152,12 +153,12 @@ internal sealed class SqliteJournalApplier : IDisposable
             try
             {
                 work.Closed.GetAwaiter().GetResult();
-                File.Delete(files.PathOf(work.Sequence));
+                files.Recycle(work.Sequence);
             }
             catch (Exception ex)
             {
-                // The journal failed to close the file (the silo must restart) or it cannot be deleted; a replay skips it.
-                logger.LogWarning(ex, "A journal file already applied to SQLite was not deleted.");
+                // The journal failed to close the file (the silo must restart) or it cannot be renamed; a replay skips it.
+                logger.LogWarning(ex, "A journal file already applied to SQLite was not recycled.");
             }
             changes.Applied(work.Set);
             TaskCompletionSource done;

@@ -34,7 +34,7 @@ internal sealed class SqliteJournalWriter(SqliteJournal journal, SchemaInitializ
         {
             return lastAppend;
         }
-        var (record, length) = encoder.Finish();
+        var (record, length) = encoder.Finish(journal.Appender.AppendingTo);
         return lastAppend = journal.Appender.AppendAsync(record, length);
     }
 
