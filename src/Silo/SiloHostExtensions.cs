@@ -6,9 +6,14 @@ namespace MachineGrid.Silo;
 /// <summary>Wires the silo into a host.</summary>
 public static class SiloHostExtensions
 {
-    /// <summary>Adds the grain runtime on the configured storage: PostgreSQL when a connection string is given, else SQLite under the data folder.</summary>
+    /// <summary>
+    /// Adds the grain runtime on the configured storage: PostgreSQL when a connection string is given, else SQLite under
+    /// the data folder. Call it before the host starts: it also sets how the process completes socket operations
+    /// (<see cref="InlineSocketCompletions"/>).
+    /// </summary>
     public static IHostApplicationBuilder AddMachineGridSilo(this IHostApplicationBuilder builder)
     {
+        InlineSocketCompletions.EnableUnlessSet();
         var settings = builder.Configuration.GetSection("MachineGrid").Get<SiloSettings>() ?? new SiloSettings();
         var data = Path.GetFullPath(settings.Data);
         builder.Services.AddMachineGridRuntime(options =>

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using MachineGrid.Silo;
+using Microsoft.AspNetCore.Builder;
 using Xunit;
 
 namespace MachineGrid.Gateway.Tests;
@@ -19,5 +21,27 @@ public sealed class HostSmokeTests
         Assert.Equal("p-admin", me!["id"].ToString());
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public void Adding_the_silo_has_socket_operations_complete_inline_unless_the_environment_chose()
+    {
+        const string variable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+        var before = Environment.GetEnvironmentVariable(variable);
+        try
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+            WebApplication.CreateBuilder().AddMachineGridSilo();
+            var whenUnset = Environment.GetEnvironmentVariable(variable);
+            Environment.SetEnvironmentVariable(variable, "0");
+            WebApplication.CreateBuilder().AddMachineGridSilo();
+
+            Assert.Equal("1", whenUnset);
+            Assert.Equal("0", Environment.GetEnvironmentVariable(variable));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, before);
+        }
     }
 }
