@@ -19,6 +19,7 @@ public static partial class HeapCensus
         var heap = runtime.Heap;
         var live = Reachable(heap);
         PrintLiveByGeneration(heap, live, top);
+        PrintOlderToYounger(heap, top);
         PrintGen0Strings(heap, top);
     }
 
@@ -69,6 +70,51 @@ public static partial class HeapCensus
             foreach (var (key, (count, bytes)) in generation.OrderByDescending(e => e.Value.Bytes).Take(top))
             {
                 Console.WriteLine($"  {bytes / 1024.0,10:N0} KiB {count,9:N0}  {key.Type}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The references from older objects (gen1, gen2, large, pinned; live or not, as a collection cannot tell) to younger
+    /// ones, by holding type: what the write barrier marked cards for, and what a gen0 or gen1 collection scans through
+    /// them. A holder whose references reach only gen1 costs every gen0 collection its cards for nothing, and enough of
+    /// those make the collector raise a gen0 collection to gen1.
+    /// </summary>
+    private static void PrintOlderToYounger(ClrHeap heap, int top)
+    {
+        var tally = new Dictionary<(string Holder, Generation Target), (long References, HashSet<ulong> Cards)>();
+        foreach (var obj in heap.EnumerateObjects())
+        {
+            if (!obj.IsValid || obj.IsFree || !obj.ContainsPointers)
+            {
+                continue;
+            }
+            var holder = GenerationOf(heap, obj.Address);
+            if (holder is not (Generation.Generation1 or Generation.Generation2 or Generation.Large or Generation.Pinned))
+            {
+                continue;
+            }
+            foreach (var reference in obj.EnumerateReferencesWithFields(carefully: false, considerDependantHandles: false))
+            {
+                var target = GenerationOf(heap, reference.Object.Address);
+                if (target is Generation.Generation0 || (target is Generation.Generation1 && holder is not Generation.Generation1))
+                {
+                    var key = ($"{obj.Type?.Name ?? "?"} ({holder})", target);
+                    if (!tally.TryGetValue(key, out var entry))
+                    {
+                        entry = (0, []);
+                    }
+                    entry.Cards.Add((obj.Address + (ulong)reference.Offset) >> 8);
+                    tally[key] = (entry.References + 1, entry.Cards);
+                }
+            }
+        }
+        foreach (var target in tally.GroupBy(entry => entry.Key.Target).OrderBy(group => group.Key))
+        {
+            Console.WriteLine($"older objects' references to {target.Key}: {target.Sum(e => e.Value.References):N0} on {target.Sum(e => e.Value.Cards.Count):N0} cards of 256 bytes");
+            foreach (var (key, (references, cards)) in target.OrderByDescending(e => e.Value.Cards.Count).Take(top))
+            {
+                Console.WriteLine($"  {cards.Count,9:N0} cards {references,9:N0} refs  {key.Holder}");
             }
         }
     }
