@@ -27,4 +27,7 @@ public static class RuntimeMetrics
 
     /// <summary>Duration of one storage commit in milliseconds.</summary>
     public static readonly Histogram<double> StorageCommitLatency = Meter.CreateHistogram<double>("machinegrid.storage.commit.latency", "ms", "Storage commit latency");
+
+    /// <summary>Garbage collections the silo ran because it had gone quiet.</summary>
+    public static readonly Counter<long> QuietCollections = Meter.CreateCounter<long>("machinegrid.gc.quiet_collections", description: "Garbage collections run while the silo was quiet");
 }

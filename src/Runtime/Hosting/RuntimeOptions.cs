@@ -21,6 +21,19 @@ public sealed class RuntimeOptions
     /// <summary>How often the idle collector looks at activations. Default 1 min.</summary>
     public TimeSpan CollectionQuantum { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long the process must allocate little before the silo collects garbage and reserves
+    /// <see cref="QuietAllocationReserve"/>, so that a burst of work after a quiet spell is not paused by a collection
+    /// part-way through. Default 300 ms; null turns it off.
+    /// </summary>
+    public TimeSpan? QuietCollectionAfter { get; set; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>
+    /// Bytes the process may allocate, after a quiet spell's collection, before the next collection: a burst of 1,000
+    /// runs allocates about 28 MiB. Default 96 MiB; 0 collects without reserving.
+    /// </summary>
+    public long QuietAllocationReserve { get; set; } = 96L * 1024 * 1024;
+
     /// <summary>How long after a failed delivery a reminder tick is tried again. Default 1 min.</summary>
     public TimeSpan ReminderRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -4,21 +4,27 @@ using Microsoft.Extensions.Hosting;
 
 namespace MachineGrid.Runtime.Hosting;
 
-/// <summary>Starts the silo with the host (reminders loaded, idle collection on) and stops it gracefully: every activation is deactivated, writing changed state, before the host exits.</summary>
+/// <summary>Starts the silo with the host (reminders loaded, idle activation and quiet-time garbage collection on) and stops it gracefully: every activation is deactivated, writing changed state, before the host exits.</summary>
 internal sealed class SiloHostedService(SiloRuntime runtime) : IHostedService
 {
     private readonly IdleCollector collector = new(runtime);
+    private QuietTimeCollector? quietCollector;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var reminders = await runtime.Reminders.StartAsync(cancellationToken);
         collector.Start();
+        if (runtime.Options.QuietCollectionAfter is { } quietFor)
+        {
+            quietCollector = new QuietTimeCollector(quietFor, runtime.Options.QuietAllocationReserve);
+        }
         RuntimeLog.SiloStarted(runtime.Logger, runtime.Registry.Classes.Count(), runtime.Options.StorageDescription, reminders);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         collector.Dispose();
+        quietCollector?.Dispose();
         runtime.Reminders.Dispose();
         var reason = new DeactivationReason(DeactivationReasonCode.ShuttingDown, "the silo is stopping");
         var deactivated = 0;

@@ -1,0 +1,180 @@
+using System.Diagnostics.Metrics;
+using System.Runtime;
+using MachineGrid.Runtime.Diagnostics;
+using MachineGrid.Runtime.Hosting;
+using Xunit;
+
+namespace MachineGrid.Runtime.Tests;
+
+/// <summary>Runs alone: the process's allocations must come from the test, or the process is never quiet.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class QuietProcessCollection
+{
+    /// <summary>The collection name.</summary>
+    public const string Name = "Quiet process";
+}
+
+public sealed class QuietSpellTests
+{
+    private const long MiB = 1024 * 1024;
+
+    [Fact]
+    public void A_quiet_spell_after_enough_allocation_calls_for_one_collection()
+    {
+        var spell = new QuietSpell(quietTickBytes: 256 * 1024, quietTicks: 3, minimumGarbage: 4 * MiB);
+        Assert.False(spell.Observe(0, 0));
+        Assert.False(spell.Observe(8 * MiB, 0));
+        Assert.False(spell.Observe(8 * MiB + 1000, 0));
+        Assert.False(spell.Observe(8 * MiB + 2000, 0));
+        Assert.True(spell.Observe(8 * MiB + 3000, 0));
+
+        spell.Collected(8 * MiB + 3000, 1);
+        for (var tick = 4; tick < 50; tick++)
+        {
+            Assert.False(spell.Observe((8 * MiB) + (tick * 1000), 1));
+        }
+    }
+
+    [Fact]
+    public void A_busy_process_is_never_collected_and_a_busy_tick_starts_the_spell_again()
+    {
+        var spell = new QuietSpell(quietTickBytes: 256 * 1024, quietTicks: 3, minimumGarbage: 4 * MiB);
+        for (var tick = 0; tick < 100; tick++)
+        {
+            Assert.False(spell.Observe(tick * MiB, tick / 10));
+        }
+        Assert.False(spell.Observe(100 * MiB, 10));
+        Assert.False(spell.Observe(100 * MiB, 10));
+        Assert.False(spell.Observe(105 * MiB, 10));
+        Assert.False(spell.Observe(105 * MiB, 10));
+        Assert.False(spell.Observe(105 * MiB, 10));
+        Assert.True(spell.Observe(105 * MiB, 10));
+    }
+
+    [Fact]
+    public void A_spell_with_little_allocated_since_the_collector_last_ran_is_left_alone()
+    {
+        var spell = new QuietSpell(quietTickBytes: 256 * 1024, quietTicks: 3, minimumGarbage: 4 * MiB);
+        Assert.False(spell.Observe(0, 0));
+        Assert.False(spell.Observe(8 * MiB, 0));
+        Assert.False(spell.Observe(9 * MiB, 1));
+        for (var tick = 0; tick < 20; tick++)
+        {
+            Assert.False(spell.Observe(9 * MiB, 1));
+        }
+        Assert.False(spell.Observe(12 * MiB, 1));
+        Assert.False(spell.Observe(12 * MiB, 1));
+        Assert.False(spell.Observe(12 * MiB, 1));
+        Assert.False(spell.Observe(12 * MiB, 1));
+        Assert.False(spell.Observe(14 * MiB, 1));
+        Assert.False(spell.Observe(14 * MiB, 1));
+        Assert.False(spell.Observe(14 * MiB, 1));
+        Assert.True(spell.Observe(14 * MiB, 1));
+    }
+}
+
+[Collection(QuietProcessCollection.Name)]
+public sealed class QuietTimeCollectorTests : IDisposable
+{
+    private const int MiB = 1024 * 1024;
+
+    [Fact]
+    public async Task A_process_that_goes_quiet_after_allocating_is_collected_once()
+    {
+        using var collector = new QuietTimeCollector(TimeSpan.FromMilliseconds(200), reserve: 0);
+        var before = GC.CollectionCount(1);
+        await FreshStart();
+        Garbage(2 * MiB);
+
+        await Eventually.True(() => collector.Collections == 1, "the quiet process was collected");
+        Assert.True(GC.CollectionCount(1) > before);
+        Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, collector.Collections);
+    }
+
+    [Fact]
+    public async Task A_quiet_process_holds_a_reserve_until_it_is_spent_and_reserves_again_at_the_next_quiet_spell()
+    {
+        using var collector = new QuietTimeCollector(TimeSpan.FromMilliseconds(200), reserve: 64 * MiB);
+        await FreshStart();
+        Garbage(2 * MiB);
+        await Eventually.True(() => collector.Collections == 1, "the quiet process was collected");
+        Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+
+        var collections = GC.CollectionCount(0);
+        Garbage(32 * MiB);
+        Assert.Equal(collections, GC.CollectionCount(0));
+        Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+
+        Garbage(64 * MiB);
+        Assert.True(GC.CollectionCount(0) > collections);
+        Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        await FreshStart();
+        Garbage(2 * MiB);
+        await Eventually.True(() => collector.Collections == 2, "the next quiet spell reserved again");
+        Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+    }
+
+    [Fact]
+    public async Task A_silo_collects_when_quiet_unless_turned_off()
+    {
+        var quietCollections = 0L;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == RuntimeMetrics.MeterName && instrument.Name == "machinegrid.gc.quiet_collections")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref quietCollections, value));
+        listener.Start();
+
+        await using (var on = await Testing.TestSilo.StartAsync(o => o.UseInMemoryStorage()))
+        {
+            await FreshStart();
+            Garbage(2 * MiB);
+            await Eventually.True(() => Interlocked.Read(ref quietCollections) == 1, "the quiet silo collected");
+            Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        }
+        EndRegion();
+
+        await using var off = await Testing.TestSilo.StartAsync(o =>
+        {
+            o.UseInMemoryStorage();
+            o.QuietCollectionAfter = null;
+        });
+        Garbage(16 * MiB);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, Interlocked.Read(ref quietCollections));
+    }
+
+    public void Dispose() => EndRegion();
+
+    private static void EndRegion()
+    {
+        if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+        {
+            GC.EndNoGCRegion();
+        }
+    }
+
+    /// <summary>
+    /// Collects, and waits for the collector to read that: garbage made before its reading is not counted, and the
+    /// garbage the test makes next then stays below the test host's own collection budget.
+    /// </summary>
+    private static Task FreshStart()
+    {
+        GC.Collect();
+        return Task.Delay(QuietTimeCollector.Tick * 2);
+    }
+
+    private static void Garbage(int bytes)
+    {
+        for (var made = 0; made < bytes; made += 8192)
+        {
+            GC.KeepAlive(new byte[8192]);
+        }
+    }
+}
