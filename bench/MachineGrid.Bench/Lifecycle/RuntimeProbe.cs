@@ -30,6 +30,10 @@ public sealed class RuntimeProbe : IDisposable
     private (long Written, long Writes, long Read) ioAtStart;
     private (long Voluntary, long Involuntary) switchesAtStart;
     private long workItemsAtStart;
+    private bool reservedAtStart;
+    private long quietCollections;
+
+    private const string QuietCollections = "machinegrid.gc.quiet_collections";
 
     /// <summary>Listens to the runtime's meter; grain calls only when <paramref name="countCalls"/>.</summary>
     public RuntimeProbe(bool countCalls)
@@ -41,7 +45,7 @@ public sealed class RuntimeProbe : IDisposable
             {
                 return;
             }
-            if (instrument.Name is "machinegrid.storage.batch.size" or "machinegrid.storage.commit.latency"
+            if (instrument.Name is "machinegrid.storage.batch.size" or "machinegrid.storage.commit.latency" or QuietCollections
                 || (countCalls && instrument.Name == "machinegrid.calls"))
             {
                 l.EnableMeasurementEvents(instrument);
@@ -71,6 +75,11 @@ public sealed class RuntimeProbe : IDisposable
         {
             if (!recording)
             {
+                return;
+            }
+            if (instrument.Name == QuietCollections)
+            {
+                Interlocked.Add(ref quietCollections, value);
                 return;
             }
             var type = "?";
@@ -106,6 +115,7 @@ public sealed class RuntimeProbe : IDisposable
         ioAtStart = ProcessIo();
         switchesAtStart = ContextSwitches();
         workItemsAtStart = ThreadPool.CompletedWorkItemCount;
+        reservedAtStart = System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion;
         startedAt = Stopwatch.GetTimestamp();
         allocations?.Start();
         recording = true;
@@ -122,7 +132,7 @@ public sealed class RuntimeProbe : IDisposable
         var text = new StringBuilder();
         var perRun = Math.Max(lifecycles, 1);
         text.AppendLine($"  cpu        {cpu.TotalSeconds:F1} s over {wall.TotalSeconds:F1} s wall = {cpu / wall / Environment.ProcessorCount * 100:F0}% of {Environment.ProcessorCount} cores; {cpu.TotalMicroseconds / perRun:F0} µs CPU per lifecycle");
-        text.AppendLine($"  gc         gen0 {GC.CollectionCount(0) - gcAtStart[0]}, gen1 {GC.CollectionCount(1) - gcAtStart[1]}, gen2 {GC.CollectionCount(2) - gcAtStart[2]}; {allocated / perRun / 1024.0:F1} KiB allocated per lifecycle; paused {(GC.GetTotalPauseDuration() - pausedAtStart).TotalMilliseconds:F0} ms ({(GC.GetTotalPauseDuration() - pausedAtStart) / wall * 100:F1}% of wall); heap {GC.GetTotalMemory(false) / 1024 / 1024} MiB; server GC {System.Runtime.GCSettings.IsServerGC}");
+        text.AppendLine($"  gc         gen0 {GC.CollectionCount(0) - gcAtStart[0]}, gen1 {GC.CollectionCount(1) - gcAtStart[1]}, gen2 {GC.CollectionCount(2) - gcAtStart[2]}; {allocated / perRun / 1024.0:F1} KiB allocated per lifecycle; paused {(GC.GetTotalPauseDuration() - pausedAtStart).TotalMilliseconds:F0} ms ({(GC.GetTotalPauseDuration() - pausedAtStart) / wall * 100:F1}% of wall); heap {GC.GetTotalMemory(false) / 1024 / 1024} MiB; server GC {System.Runtime.GCSettings.IsServerGC}; quiet-time reserve at start {(reservedAtStart ? "yes" : "no")}, quiet collections {quietCollections}");
         var last = GC.GetGCMemoryInfo(GCKind.Ephemeral);
         text.AppendLine($"  last gc    gen{last.Generation}, pause {(last.PauseDurations.Length > 0 ? last.PauseDurations[0].TotalMilliseconds : 0):F1} ms, promoted {last.PromotedBytes / 1024 / 1024} MiB, pinned {last.PinnedObjectsCount}, compacted {last.Compacted}, concurrent {last.Concurrent}, fragmented {last.FragmentedBytes / 1024 / 1024} MiB, heap {last.HeapSizeBytes / 1024 / 1024} MiB");
         text.AppendLine($"  jit        {System.Runtime.JitInfo.GetCompiledMethodCount() - jittedAtStart:N0} methods compiled, {(System.Runtime.JitInfo.GetCompilationTime() - jitTimeAtStart).TotalMilliseconds:F0} ms compiling");
