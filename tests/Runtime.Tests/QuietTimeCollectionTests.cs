@@ -52,6 +52,25 @@ public sealed class QuietSpellTests
     }
 
     [Fact]
+    public void A_long_quiet_spell_collects_once_and_the_next_one_after_work_collects_again()
+    {
+        var spell = new QuietSpell(quietTickBytes: 256 * 1024, quietTicks: 3, minimumGarbage: 0);
+        Assert.False(spell.Observe(0, 0));
+        Assert.False(spell.Observe(1000, 0));
+        Assert.False(spell.Observe(2000, 0));
+        Assert.True(spell.Observe(3000, 0));
+        spell.Collected(3000, 1);
+        for (var tick = 1; tick < 100; tick++)
+        {
+            Assert.False(spell.Observe(3000 + (tick * 100 * 1024), 1));
+        }
+        Assert.False(spell.Observe(20 * MiB, 1));
+        Assert.False(spell.Observe(20 * MiB, 1));
+        Assert.False(spell.Observe(20 * MiB, 1));
+        Assert.True(spell.Observe(20 * MiB, 1));
+    }
+
+    [Fact]
     public void A_spell_with_little_allocated_since_the_collector_last_ran_is_left_alone()
     {
         var spell = new QuietSpell(quietTickBytes: 256 * 1024, quietTicks: 3, minimumGarbage: 4 * MiB);
@@ -82,8 +101,8 @@ public sealed class QuietTimeCollectorTests : IDisposable
     public async Task A_process_that_goes_quiet_after_allocating_is_collected_once()
     {
         using var collector = new QuietTimeCollector(TimeSpan.FromMilliseconds(200), reserve: 0);
-        var before = GC.CollectionCount(1);
         await FreshStart();
+        var before = GC.CollectionCount(1);
         Garbage(2 * MiB);
 
         await Eventually.True(() => collector.Collections == 1, "the quiet process was collected");
@@ -94,7 +113,7 @@ public sealed class QuietTimeCollectorTests : IDisposable
     }
 
     [Fact]
-    public async Task A_quiet_process_holds_a_reserve_until_it_is_spent_and_reserves_again_at_the_next_quiet_spell()
+    public async Task A_quiet_process_holds_a_reserve_renewed_at_each_quiet_spell_after_work_until_it_is_spent()
     {
         using var collector = new QuietTimeCollector(TimeSpan.FromMilliseconds(200), reserve: 64 * MiB);
         await FreshStart();
@@ -106,13 +125,20 @@ public sealed class QuietTimeCollectorTests : IDisposable
         Garbage(32 * MiB);
         Assert.Equal(collections, GC.CollectionCount(0));
         Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        await Eventually.True(() => collector.Collections == 2, "the quiet spell after that work renewed the reserve");
+        Assert.True(GC.CollectionCount(0) > collections);
+        Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+
+        collections = GC.CollectionCount(0);
+        Garbage(40 * MiB);
+        Assert.Equal(collections, GC.CollectionCount(0));
 
         Garbage(64 * MiB);
         Assert.True(GC.CollectionCount(0) > collections);
         Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
         await FreshStart();
         Garbage(2 * MiB);
-        await Eventually.True(() => collector.Collections == 2, "the next quiet spell reserved again");
+        await Eventually.True(() => collector.Collections == 3, "the next quiet spell reserved again");
         Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
     }
 

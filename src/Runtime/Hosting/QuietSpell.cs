@@ -2,8 +2,9 @@ namespace MachineGrid.Runtime.Hosting;
 
 /// <summary>
 /// Decides, from the process's allocation count read at a steady tick, when the garbage collector should run because
-/// the process has gone quiet: it allocated little for <paramref name="quietTicks"/> ticks in a row, and enough since
-/// the last collection to be worth collecting.
+/// the process has gone quiet: it allocated little for <paramref name="quietTicks"/> ticks in a row after being busy,
+/// and at least <paramref name="minimumGarbage"/> since the last collection. Once per quiet spell: the next is due
+/// only after a busy tick.
 /// </summary>
 /// <param name="quietTickBytes">At most this many bytes allocated in a tick count as quiet.</param>
 /// <param name="quietTicks">How many quiet ticks in a row make a quiet spell.</param>
@@ -14,6 +15,7 @@ internal sealed class QuietSpell(long quietTickBytes, int quietTicks, long minim
     private long allocatedAtCollection;
     private int lastCollections = -1;
     private int quiet;
+    private bool busySinceCollected = true;
 
     /// <summary>
     /// Takes one tick's reading: the bytes the process has allocated so far and the number of collections so far.
@@ -29,8 +31,14 @@ internal sealed class QuietSpell(long quietTickBytes, int quietTicks, long minim
         }
         var tick = lastAllocated < 0 ? long.MaxValue : allocated - lastAllocated;
         lastAllocated = allocated;
-        quiet = tick <= quietTickBytes ? quiet + 1 : 0;
-        return quiet >= quietTicks && allocated - allocatedAtCollection >= minimumGarbage;
+        if (tick > quietTickBytes)
+        {
+            quiet = 0;
+            busySinceCollected = true;
+            return false;
+        }
+        quiet++;
+        return busySinceCollected && quiet >= quietTicks && allocated - allocatedAtCollection >= minimumGarbage;
     }
 
     /// <summary>Records the collection made because <see cref="Observe"/> said so.</summary>
@@ -38,5 +46,6 @@ internal sealed class QuietSpell(long quietTickBytes, int quietTicks, long minim
     {
         allocatedAtCollection = allocated;
         lastCollections = collections;
+        busySinceCollected = false;
     }
 }
