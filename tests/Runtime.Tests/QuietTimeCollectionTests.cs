@@ -22,17 +22,10 @@ public sealed class QuietSpellTests
     public void A_quiet_spell_after_enough_allocation_calls_for_one_collection()
     {
         var spell = new QuietSpell(quietTickBytes: 256 * 1024, quietTicks: 3, minimumGarbage: 4 * MiB);
-        Assert.False(spell.Observe(0, 0));
-        Assert.False(spell.Observe(8 * MiB, 0));
-        Assert.False(spell.Observe(8 * MiB + 1000, 0));
-        Assert.False(spell.Observe(8 * MiB + 2000, 0));
-        Assert.True(spell.Observe(8 * MiB + 3000, 0));
+        Assert.Equal([false, false, false, false, true], Readings(spell, 0, 0, 8 * MiB, (8 * MiB) + 1000, (8 * MiB) + 2000, (8 * MiB) + 3000));
 
-        spell.Collected(8 * MiB + 3000, 1);
-        for (var tick = 4; tick < 50; tick++)
-        {
-            Assert.False(spell.Observe((8 * MiB) + (tick * 1000), 1));
-        }
+        spell.Collected((8 * MiB) + 3000, 1);
+        Assert.DoesNotContain(true, Readings(spell, 1, [.. Enumerable.Range(4, 46).Select(tick => (8 * MiB) + (tick * 1000))]));
     }
 
     [Fact]
@@ -43,53 +36,33 @@ public sealed class QuietSpellTests
         {
             Assert.False(spell.Observe(tick * MiB, tick / 10));
         }
-        Assert.False(spell.Observe(100 * MiB, 10));
-        Assert.False(spell.Observe(100 * MiB, 10));
-        Assert.False(spell.Observe(105 * MiB, 10));
-        Assert.False(spell.Observe(105 * MiB, 10));
-        Assert.False(spell.Observe(105 * MiB, 10));
-        Assert.True(spell.Observe(105 * MiB, 10));
+        Assert.Equal([false, false, false, false, false, true], Readings(spell, 10, 100 * MiB, 100 * MiB, 105 * MiB, 105 * MiB, 105 * MiB, 105 * MiB));
     }
 
     [Fact]
     public void A_long_quiet_spell_collects_once_and_the_next_one_after_work_collects_again()
     {
         var spell = new QuietSpell(quietTickBytes: 256 * 1024, quietTicks: 3, minimumGarbage: 0);
-        Assert.False(spell.Observe(0, 0));
-        Assert.False(spell.Observe(1000, 0));
-        Assert.False(spell.Observe(2000, 0));
-        Assert.True(spell.Observe(3000, 0));
+        Assert.Equal([false, false, false, true], Readings(spell, 0, 0, 1000, 2000, 3000));
+
         spell.Collected(3000, 1);
-        for (var tick = 1; tick < 100; tick++)
-        {
-            Assert.False(spell.Observe(3000 + (tick * 100 * 1024), 1));
-        }
-        Assert.False(spell.Observe(20 * MiB, 1));
-        Assert.False(spell.Observe(20 * MiB, 1));
-        Assert.False(spell.Observe(20 * MiB, 1));
-        Assert.True(spell.Observe(20 * MiB, 1));
+        Assert.DoesNotContain(true, Readings(spell, 1, [.. Enumerable.Range(1, 99).Select(tick => 3000 + (tick * 100 * 1024L))]));
+        Assert.Equal([false, false, false, true], Readings(spell, 1, 20 * MiB, 20 * MiB, 20 * MiB, 20 * MiB));
     }
 
     [Fact]
     public void A_spell_with_little_allocated_since_the_collector_last_ran_is_left_alone()
     {
         var spell = new QuietSpell(quietTickBytes: 256 * 1024, quietTicks: 3, minimumGarbage: 4 * MiB);
-        Assert.False(spell.Observe(0, 0));
-        Assert.False(spell.Observe(8 * MiB, 0));
-        Assert.False(spell.Observe(9 * MiB, 1));
-        for (var tick = 0; tick < 20; tick++)
-        {
-            Assert.False(spell.Observe(9 * MiB, 1));
-        }
-        Assert.False(spell.Observe(12 * MiB, 1));
-        Assert.False(spell.Observe(12 * MiB, 1));
-        Assert.False(spell.Observe(12 * MiB, 1));
-        Assert.False(spell.Observe(12 * MiB, 1));
-        Assert.False(spell.Observe(14 * MiB, 1));
-        Assert.False(spell.Observe(14 * MiB, 1));
-        Assert.False(spell.Observe(14 * MiB, 1));
-        Assert.True(spell.Observe(14 * MiB, 1));
+        Assert.Equal([false, false], Readings(spell, 0, 0, 8 * MiB));
+        Assert.DoesNotContain(true, Readings(spell, 1, [.. Enumerable.Repeat(9 * MiB, 21)]));
+        Assert.DoesNotContain(true, Readings(spell, 1, 12 * MiB, 12 * MiB, 12 * MiB, 12 * MiB));
+        Assert.Equal([false, false, false, true], Readings(spell, 1, 14 * MiB, 14 * MiB, 14 * MiB, 14 * MiB));
     }
+
+    /// <summary>What the spell says at each reading of <paramref name="allocated"/>, with <paramref name="collections"/> so far.</summary>
+    private static bool[] Readings(QuietSpell spell, int collections, params long[] allocated) =>
+        [.. allocated.Select(bytes => spell.Observe(bytes, collections))];
 }
 
 [Collection(QuietProcessCollection.Name)]
