@@ -105,6 +105,21 @@ public sealed class ProblemResponseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_long_poll_asks_for_its_own_wait_and_every_request_accepts_json_and_problems()
+    {
+        var agent = new AgentClient(http, "mk.m-7.secret");
+
+        foreach (var wait in new[] { 0, 1, 0, 2 })
+        {
+            await agent.WaitForAssignmentAsync(TimeSpan.FromSeconds(wait));
+        }
+
+        Assert.Equal(
+            [.. new[] { 0, 1, 0, 2 }.Select(wait => $"GET /api/v1/agent/assignments?waitSeconds={wait} | application/json, application/problem+json")],
+            server.Requests);
+    }
+
+    [Fact]
     public async Task Each_client_sends_its_own_key_over_a_shared_HttpClient()
     {
         var user = new MachineGridClient(http, "mgk_user");

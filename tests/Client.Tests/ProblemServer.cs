@@ -11,17 +11,18 @@ namespace MachineGrid.Client.Tests;
 /// <summary>
 /// A tiny Kestrel app on a free loopback port that answers with fixed responses, to check how the client reads them:
 /// problem documents as ASP.NET Core writes them, bodies that are not problems, and empty responses.
-/// It records the Authorization header it receives.
+/// It records the Authorization header and the request line it receives.
 /// </summary>
 public sealed class ProblemServer : IAsyncDisposable
 {
     private readonly WebApplication app;
 
-    private ProblemServer(WebApplication app, Uri address, ConcurrentQueue<string> authorizations)
+    private ProblemServer(WebApplication app, Uri address, ConcurrentQueue<string> authorizations, ConcurrentQueue<string> requests)
     {
         this.app = app;
         Address = address;
         Authorizations = authorizations;
+        Requests = requests;
     }
 
     /// <summary>The server's root address.</summary>
@@ -29,6 +30,9 @@ public sealed class ProblemServer : IAsyncDisposable
 
     /// <summary>The Authorization headers received, in order.</summary>
     public ConcurrentQueue<string> Authorizations { get; }
+
+    /// <summary>The requests received, in order, as method, path and query, then the Accept header after a bar.</summary>
+    public ConcurrentQueue<string> Requests { get; }
 
     /// <summary>Starts the server.</summary>
     public static async Task<ProblemServer> StartAsync()
@@ -39,9 +43,12 @@ public sealed class ProblemServer : IAsyncDisposable
         var app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");
         var authorizations = new ConcurrentQueue<string>();
+        var requests = new ConcurrentQueue<string>();
         app.Use((context, next) =>
         {
-            authorizations.Enqueue(context.Request.Headers.Authorization.ToString());
+            var request = context.Request;
+            authorizations.Enqueue(request.Headers.Authorization.ToString());
+            requests.Enqueue($"{request.Method} {request.Path}{request.QueryString} | {request.Headers.Accept}");
             return next(context);
         });
 
@@ -61,7 +68,7 @@ public sealed class ProblemServer : IAsyncDisposable
 
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
-        return new ProblemServer(app, address, authorizations);
+        return new ProblemServer(app, address, authorizations, requests);
     }
 
     /// <summary>Stops the server.</summary>

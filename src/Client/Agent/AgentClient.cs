@@ -7,7 +7,11 @@ namespace MachineGrid.Client;
 public sealed class AgentClient : IDisposable
 {
     private const string MachineKeyPrefix = "mk.";
+    private const int MaxWaitSeconds = 60;
     private readonly GatewayTransport transport;
+
+    /// <summary>The long-poll's URL for each wait in seconds, made on first use: an agent sends one for every run.</summary>
+    private readonly Uri?[] assignmentsUris = new Uri?[MaxWaitSeconds + 1];
 
     /// <summary>Uses <paramref name="httpClient"/>, whose <see cref="HttpClient.BaseAddress"/> is the gateway's root URL. The caller keeps ownership of it, so many machines can share one.</summary>
     /// <param name="httpClient">The client to send requests with. Its timeout must exceed the long-poll wait.</param>
@@ -35,8 +39,9 @@ public sealed class AgentClient : IDisposable
     /// <summary>Waits up to <paramref name="wait"/> (0..60 s) for the group to assign a run to this machine; null when none arrived.</summary>
     public Task<AgentAssignment?> WaitForAssignmentAsync(TimeSpan wait, CancellationToken cancellationToken = default)
     {
-        var seconds = (int)Math.Clamp(Math.Ceiling(wait.TotalSeconds), 0, 60);
-        return transport.SendForOptionalAsync(HttpMethod.Get, $"agent/assignments?waitSeconds={seconds}", null, MachineGridJsonContext.Default.AgentAssignment, cancellationToken);
+        var seconds = (int)Math.Clamp(Math.Ceiling(wait.TotalSeconds), 0, MaxWaitSeconds);
+        var uri = assignmentsUris[seconds] ??= transport.Resolve($"agent/assignments?waitSeconds={seconds}");
+        return transport.SendForOptionalAsync(HttpMethod.Get, uri, null, MachineGridJsonContext.Default.AgentAssignment, cancellationToken);
     }
 
     /// <summary>Acknowledges that the agent started the assigned run (within 30 s of the assignment).</summary>

@@ -12,8 +12,8 @@ namespace MachineGrid.Client;
 /// </summary>
 internal sealed class GatewayTransport : IDisposable
 {
-    private static readonly MediaTypeWithQualityHeaderValue Json = new("application/json");
-    private static readonly MediaTypeWithQualityHeaderValue ProblemJson = new("application/problem+json");
+    /// <summary>Sent as it is, so no request parses or stores it as header values of its own.</summary>
+    private const string Accept = "application/json, application/problem+json";
     private static readonly MediaTypeHeaderValue JsonBodyType = new("application/json") { CharSet = "utf-8" };
 
     private readonly HttpClient http;
@@ -49,9 +49,13 @@ internal sealed class GatewayTransport : IDisposable
     }
 
     /// <summary>Sends a request and reads the JSON response; null when the response has no body (e.g. 204).</summary>
-    public async Task<TResponse?> SendForOptionalAsync<TResponse>(HttpMethod method, string path, HttpContent? content, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+    public Task<TResponse?> SendForOptionalAsync<TResponse>(HttpMethod method, string path, HttpContent? content, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
+        SendForOptionalAsync(method, Resolve(path), content, responseType, cancellationToken);
+
+    /// <summary>Sends a request to <paramref name="uri"/> (from <see cref="Resolve"/>) and reads the JSON response; null when the response has no body.</summary>
+    public async Task<TResponse?> SendForOptionalAsync<TResponse>(HttpMethod method, Uri uri, HttpContent? content, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
     {
-        using var response = await SendCoreAsync(method, path, content, cancellationToken).ConfigureAwait(false);
+        using var response = await SendCoreAsync(method, uri, content, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NoContent)
         {
             return default;
@@ -63,8 +67,11 @@ internal sealed class GatewayTransport : IDisposable
     /// <summary>Sends a request and ignores the response body.</summary>
     public async Task SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
-        using var response = await SendCoreAsync(method, path, content, cancellationToken).ConfigureAwait(false);
+        using var response = await SendCoreAsync(method, Resolve(path), content, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The absolute URL of <paramref name="path"/> under <c>/api/v1</c>, for a caller that sends to it often.</summary>
+    public Uri Resolve(string path) => new(apiBase, path);
 
     /// <summary>
     /// A JSON request body, serialized up front so it goes with a <c>Content-Length</c> in the request's one write
@@ -86,12 +93,11 @@ internal sealed class GatewayTransport : IDisposable
         }
     }
 
-    private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, Uri uri, HttpContent? content, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, new Uri(apiBase, path)) { Content = content };
+        using var request = new HttpRequestMessage(method, uri) { Content = content };
         request.Headers.Authorization = authorization;
-        request.Headers.Accept.Add(Json);
-        request.Headers.Accept.Add(ProblemJson);
+        request.Headers.TryAddWithoutValidation("Accept", Accept);
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {
