@@ -1,0 +1,3 @@
+global using MachineGrid.Persistence.Tests.Support;
+global using MachineGrid.TestSupport;
+global using Xunit;
