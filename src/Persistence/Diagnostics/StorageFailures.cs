@@ -3,20 +3,6 @@ using Orleans.Runtime;
 
 namespace MachineGrid.Persistence.Diagnostics;
 
-/// <summary>
-/// The exception a grain or a caller sees when the database failed. It derives from <see cref="OrleansException"/>
-/// and carries the database's message as text, because Orleans' serializer cannot carry driver exceptions
-/// (Npgsql's, SQLite's) to a caller in another process.
-/// </summary>
-[GenerateSerializer, Alias("MachineGrid.Persistence.StorageUnavailableException")]
-public sealed class StorageUnavailableException : OrleansException
-{
-    public StorageUnavailableException(string message)
-        : base(message)
-    {
-    }
-}
-
 internal static class StorageFailures
 {
     public static Exception Wrap(Exception exception, string database, string operation) => exception switch

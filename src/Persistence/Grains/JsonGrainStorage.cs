@@ -104,7 +104,3 @@ internal sealed partial class JsonGrainStorage(string name, MachineGridStore sto
     [LoggerMessage(Level = LogLevel.Error, Message = "Reading state {StateName} of grain {GrainId} from storage {Storage} failed.")]
     private static partial void LogReadFailed(ILogger logger, Exception exception, string stateName, GrainId grainId, string storage);
 }
-
-/// <summary>A stored state that cannot be read as the grain's state type; the row is not changed.</summary>
-[GenerateSerializer, Alias("MachineGrid.Persistence.StateDeserializationException")]
-public sealed class StateDeserializationException(string message) : OrleansException(message);
