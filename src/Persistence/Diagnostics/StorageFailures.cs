@@ -9,7 +9,7 @@ internal static class StorageFailures
     {
         OrleansException or ArgumentException or OperationCanceledException => exception,
         DbException or TimeoutException or IOException or System.Net.Sockets.SocketException or InvalidOperationException =>
-            new StorageUnavailableException($"The {database} storage failed during {operation}; nothing was acknowledged. {exception.GetType().Name}: {exception.Message}"),
-        _ => new StorageUnavailableException($"The {database} storage failed during {operation}. {exception.GetType().Name}: {exception.Message}"),
+            new StorageUnavailableException($"The {database} storage failed during {operation}. {exception.GetType().Name}: {exception.Message}"),
+        _ => new StorageUnavailableException($"The {database} storage failed unexpectedly during {operation}. {exception.GetType().Name}: {exception.Message}"),
     };
 }

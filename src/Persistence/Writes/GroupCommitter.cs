@@ -71,7 +71,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
         catch (Exception ex)
         {
             logger.LogError(ex, "A {Database} commit of {Writes} writes failed; none of them was acknowledged.", database.Kind, batch.Count);
-            var failure = StorageFailures.Wrap(ex, database.Kind, "commit");
+            var failure = StorageFailures.Wrap(ex, database.Kind, "a commit; none of its writes was acknowledged");
             foreach (var write in batch)
             {
                 write.Fail(failure);

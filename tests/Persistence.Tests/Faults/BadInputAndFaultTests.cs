@@ -39,7 +39,7 @@ public sealed class BadInputAndFaultTests(PostgresServer postgres)
 
         var failure = await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.Grains.WriteStateAsync("state", StorageUnderTest.Grain("down"), state));
         Assert.Contains("PostgreSQL", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("nothing was acknowledged", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("none of its writes was acknowledged", failure.Message, StringComparison.Ordinal);
         Assert.Null(state.ETag);
         Assert.False(state.RecordExists);
         await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.ReadAsync<Counter>(StorageUnderTest.Grain("down")));
