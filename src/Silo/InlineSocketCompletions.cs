@@ -7,10 +7,6 @@ namespace MachineGrid.Silo;
 /// pipe, one hop and one thread wake-up less per read. The runtime reads the variable once, when the process first
 /// uses a socket, so this runs before the host starts.
 /// </summary>
-/// <remarks>
-/// Measured over HTTP at 60 lifecycles in flight on 2 cores: context switches fell from 9.4 to 5.5 per lifecycle, and
-/// the lifecycles per second rose in 8 of 10 interleaved pairs.
-/// </remarks>
 internal static class InlineSocketCompletions
 {
     /// <summary>The variable the runtime reads.</summary>
