@@ -25,6 +25,21 @@ internal sealed class PostgresDatabase(NpgsqlDataSource dataSource) : StorageDat
         WHERE grain_id = $1 AND state_name = $2 AND version = $4
         """;
 
+    private const string UpdateStates = """
+        UPDATE grain_state g SET state = w.state::json, version = g.version + 1, written_at = now()
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS w(grain_id, state_name, state, version)
+        WHERE g.grain_id = w.grain_id AND g.state_name = w.state_name AND g.version = w.version
+        RETURNING g.grain_id, g.state_name
+        """;
+
+    private const string InsertStates = """
+        INSERT INTO grain_state (grain_id, state_name, version, state)
+        SELECT w.grain_id, w.state_name, 1, w.state::json FROM unnest($1::text[], $2::text[], $3::text[]) AS w(grain_id, state_name, state)
+        ORDER BY w.grain_id, w.state_name
+        ON CONFLICT DO NOTHING
+        RETURNING grain_id, state_name
+        """;
+
     private const string PutRows = """
         INSERT INTO read_model (table_name, row_key, value)
         SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[])
@@ -71,6 +86,7 @@ internal sealed class PostgresDatabase(NpgsqlDataSource dataSource) : StorageDat
         }
         builder.MaxPoolSize = Math.Min(builder.MaxPoolSize, maxPoolSize);
         builder.Options = "-c synchronous_commit=on";
+        builder.MaxAutoPrepare = Math.Max(builder.MaxAutoPrepare, 16);
         return builder.ConnectionString;
     }
 
@@ -163,15 +179,13 @@ internal sealed class PostgresDatabase(NpgsqlDataSource dataSource) : StorageDat
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (states.Count > 0)
         {
-            await using var statements = new NpgsqlBatch(connection, transaction);
-            foreach (var write in states)
+            if (HasRepeatedRecord(states))
             {
-                statements.BatchCommands.Add(StateCommand(write));
+                await ApplyOneByOneAsync(connection, transaction, states, cancellationToken).ConfigureAwait(false);
             }
-            await statements.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < states.Count; i++)
+            else
             {
-                states[i].RecordOutcome(statements.BatchCommands[i].RecordsAffected == 1);
+                await ApplySetBasedAsync(connection, transaction, states, cancellationToken).ConfigureAwait(false);
             }
         }
         var rows = RowChanges.LastPerRow(batch.SelectMany(write => write switch
@@ -203,6 +217,80 @@ internal sealed class PostgresDatabase(NpgsqlDataSource dataSource) : StorageDat
             await rowStatements.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// All updates of the batch in one statement and all inserts in another, each joined to arrays of the writes and
+    /// returning the records they changed, so the server plans two statements however many writes share the commit.
+    /// </summary>
+    private static async Task ApplySetBasedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<PendingStateWrite> states, CancellationToken cancellationToken)
+    {
+        var updates = states.Where(write => write.ExpectedVersion is not null).ToList();
+        var inserts = states.Where(write => write.ExpectedVersion is null).ToList();
+        await using var statements = new NpgsqlBatch(connection, transaction);
+        if (updates.Count > 0)
+        {
+            var update = new NpgsqlBatchCommand(UpdateStates);
+            AddRecordArrays(update, updates);
+            update.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. updates.Select(write => write.ExpectedVersion!.Value)] });
+            statements.BatchCommands.Add(update);
+        }
+        if (inserts.Count > 0)
+        {
+            var insert = new NpgsqlBatchCommand(InsertStates);
+            AddRecordArrays(insert, inserts);
+            statements.BatchCommands.Add(insert);
+        }
+        var applied = new HashSet<(string, string)>();
+        await using (var reader = await statements.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            do
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    applied.Add((reader.GetString(0), reader.GetString(1)));
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+        }
+        foreach (var write in states)
+        {
+            write.RecordOutcome(applied.Contains((write.GrainId, write.StateName)));
+        }
+    }
+
+    private static async Task ApplyOneByOneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<PendingStateWrite> states, CancellationToken cancellationToken)
+    {
+        await using var statements = new NpgsqlBatch(connection, transaction);
+        foreach (var write in states)
+        {
+            statements.BatchCommands.Add(StateCommand(write));
+        }
+        await statements.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < states.Count; i++)
+        {
+            states[i].RecordOutcome(statements.BatchCommands[i].RecordsAffected == 1);
+        }
+    }
+
+    /// <summary>Whether two writes of the batch go to one record (two activations of one grain); they must then apply in order.</summary>
+    private static bool HasRepeatedRecord(List<PendingStateWrite> states)
+    {
+        for (var i = 1; i < states.Count; i++)
+        {
+            if (states[i].GrainId == states[i - 1].GrainId && states[i].StateName == states[i - 1].StateName)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void AddRecordArrays(NpgsqlBatchCommand command, List<PendingStateWrite> writes)
+    {
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. writes.Select(write => write.GrainId)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. writes.Select(write => write.StateName)] });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. writes.Select(write => write.Json)] });
     }
 
     private static NpgsqlBatchCommand StateCommand(PendingStateWrite write)

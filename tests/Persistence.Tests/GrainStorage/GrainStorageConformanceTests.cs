@@ -173,6 +173,45 @@ public sealed class GrainStorageConformanceTests(PostgresServer postgres)
     [Theory]
     [InlineData(Database.Sqlite)]
     [InlineData(Database.Postgres)]
+    public async Task Of_concurrent_writes_to_one_record_with_the_same_etag_exactly_one_lands(Database database)
+    {
+        await using var storage = await StorageUnderTest.OpenAsync(database, postgres);
+        var grain = StorageUnderTest.Grain("contested");
+        var first = new GrainState<Counter>(new Counter { Value = 0 });
+        await storage.Grains.WriteStateAsync("state", grain, first);
+        foreach (var etag in new[] { first.ETag, null })
+        {
+            var attempts = Enumerable.Range(1, 20)
+                .Select(i => new GrainState<Counter>(new Counter { Value = i }) { ETag = etag })
+                .Select(async state =>
+                {
+                    try
+                    {
+                        await storage.Grains.WriteStateAsync("state", grain, state);
+                        return state.State!.Value;
+                    }
+                    catch (InconsistentStateException)
+                    {
+                        return 0;
+                    }
+                })
+                .ToList();
+            var winners = (await Task.WhenAll(attempts)).Where(value => value != 0).ToList();
+            if (etag is null)
+            {
+                Assert.Empty(winners);
+            }
+            else
+            {
+                Assert.Equal(winners.Single(), (await storage.ReadAsync<Counter>(grain)).State!.Value);
+            }
+        }
+        Assert.Equal("2", (await storage.ReadAsync<Counter>(grain)).ETag);
+    }
+
+    [Theory]
+    [InlineData(Database.Sqlite)]
+    [InlineData(Database.Postgres)]
     public async Task With_group_commit_off_each_write_commits_alone_with_the_same_outcomes(Database database)
     {
         await using var storage = await StorageUnderTest.OpenAsync(database, postgres, options => options.GroupCommit = false);
