@@ -85,7 +85,7 @@ internal sealed class PostgresDatabase(NpgsqlDataSource dataSource) : StorageDat
             throw new StorageConfigurationException("UsePostgres: the connection string names no Host.");
         }
         builder.MaxPoolSize = Math.Min(builder.MaxPoolSize, maxPoolSize);
-        builder.Options = "-c synchronous_commit=on";
+        builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? "-c synchronous_commit=on" : $"{builder.Options} -c synchronous_commit=on";
         builder.MaxAutoPrepare = Math.Max(builder.MaxAutoPrepare, 16);
         return builder.ConnectionString;
     }

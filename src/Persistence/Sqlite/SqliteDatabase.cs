@@ -43,7 +43,7 @@ internal sealed class SqliteDatabase(string path) : StorageDatabase
     public override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync().ConfigureAwait(false);
-        return await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await OpenAsync(cancellationToken, forWriting: true).ConfigureAwait(false);
     }
 
     public override async Task<StoredState?> ReadStateAsync(string grainId, string stateName, CancellationToken cancellationToken)
@@ -66,7 +66,7 @@ internal sealed class SqliteDatabase(string path) : StorageDatabase
         await writerLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            writer ??= new SqliteWriter(await OpenAsync(cancellationToken).ConfigureAwait(false));
+            writer ??= new SqliteWriter(await OpenAsync(cancellationToken, forWriting: true).ConfigureAwait(false));
             try
             {
                 writer.Commit(batch);
@@ -120,7 +120,7 @@ internal sealed class SqliteDatabase(string path) : StorageDatabase
     protected override async Task MigrateAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken, forWriting: true).ConfigureAwait(false);
         Execute(connection, "PRAGMA journal_mode = WAL");
         Execute(connection, "BEGIN IMMEDIATE");
         try
@@ -145,13 +145,17 @@ internal sealed class SqliteDatabase(string path) : StorageDatabase
         }
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>A pooled connection; one that writes flushes the log at every commit (<c>synchronous=FULL</c>).</summary>
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken, bool forWriting = false)
     {
         var connection = new SqliteConnection(connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            Execute(connection, "PRAGMA synchronous = FULL");
+            if (forWriting)
+            {
+                Execute(connection, "PRAGMA synchronous = FULL");
+            }
             return connection;
         }
         catch
