@@ -46,19 +46,27 @@ internal sealed partial class JsonGrainStorage(string name, MachineGridStore sto
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var json = JsonSerializer.Serialize(grainState.State, store.Options.Json);
-        var source = grainState.State as StateWithRows;
-        var rows = source?.PeekStagedRows() ?? [];
+        var staged = (grainState.State as IHasStagedRows)?.StagedRows;
+        var rows = staged?.Peek() ?? [];
         var version = await CommitAsync(stateName, grainId, grainState.ETag, json, rows).ConfigureAwait(false);
         grainState.ETag = ToETag(version);
         grainState.RecordExists = true;
-        source?.RemoveWrittenRows(rows.Length);
+        staged?.RemoveWritten(rows.Length);
     }
 
+    /// <summary>Clears the record (with the rows staged on the state) and gives the grain a new, empty state when its type has a parameterless constructor.</summary>
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var version = await CommitAsync(stateName, grainId, grainState.ETag, null, []).ConfigureAwait(false);
+        var staged = (grainState.State as IHasStagedRows)?.StagedRows;
+        var rows = staged?.Peek() ?? [];
+        var version = await CommitAsync(stateName, grainId, grainState.ETag, null, rows).ConfigureAwait(false);
         grainState.ETag = ToETag(version);
         grainState.RecordExists = false;
+        staged?.RemoveWritten(rows.Length);
+        if (typeof(T).GetConstructor(Type.EmptyTypes) is not null)
+        {
+            grainState.State = Activator.CreateInstance<T>();
+        }
     }
 
     private async Task<long> CommitAsync(string stateName, GrainId grainId, string? etag, string? json, RowChange[] rows)

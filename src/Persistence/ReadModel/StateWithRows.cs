@@ -1,26 +1,25 @@
 namespace MachineGrid.Persistence;
 
 /// <summary>
-/// Base of a grain state whose writes carry read-model rows. Rows staged with <see cref="PutRow"/> and
-/// <see cref="DeleteRow"/> commit in the same transaction as the next successful write of the state; a write that
-/// fails (a stale ETag, a database error) leaves them staged and stores none of them. Staged rows are not part of the
-/// state's JSON: nothing here is public data.
+/// Read-model rows staged on a grain state. They commit in the same transaction as the next successful write or
+/// clear of that state; a write that fails (a stale ETag, a database error) stores none of them and leaves them
+/// staged.
 /// </summary>
-public abstract class StateWithRows
+public sealed class StagedRows
 {
     private List<RowChange>? staged;
 
-    public void PutRow(string table, string key, byte[] value) => Stage(RowChange.Put(table, key, value));
+    public int Count => staged?.Count ?? 0;
 
-    public void DeleteRow(string table, string key) => Stage(RowChange.Delete(table, key));
+    public void Put(string table, string key, byte[] value) => Stage(RowChange.Put(table, key, value));
 
-    public void DiscardStagedRows() => staged = null;
+    public void Delete(string table, string key) => Stage(RowChange.Delete(table, key));
 
-    internal int StagedRowCount => staged?.Count ?? 0;
+    public void Discard() => staged = null;
 
-    internal RowChange[] PeekStagedRows() => staged is null ? [] : [.. staged];
+    internal RowChange[] Peek() => staged is null ? [] : [.. staged];
 
-    internal void RemoveWrittenRows(int count)
+    internal void RemoveWritten(int count)
     {
         if (staged is null)
         {
@@ -38,4 +37,29 @@ public abstract class StateWithRows
         RowArguments.CheckChange(change, 0);
         (staged ??= []).Add(change);
     }
+}
+
+/// <summary>
+/// A grain state that carries read-model rows into its writes. A record can implement it with
+/// <c>[JsonIgnore] public StagedRows StagedRows { get; } = new();</c>; classes can derive from <see cref="StateWithRows"/>.
+/// </summary>
+public interface IHasStagedRows
+{
+    StagedRows StagedRows { get; }
+}
+
+/// <summary>Base of a state class whose writes carry read-model rows; the staged rows are not part of its JSON.</summary>
+public abstract class StateWithRows : IHasStagedRows
+{
+    private readonly StagedRows rows = new();
+
+    StagedRows IHasStagedRows.StagedRows => rows;
+
+    internal int StagedRowCount => rows.Count;
+
+    public void PutRow(string table, string key, byte[] value) => rows.Put(table, key, value);
+
+    public void DeleteRow(string table, string key) => rows.Delete(table, key);
+
+    public void DiscardStagedRows() => rows.Discard();
 }

@@ -21,6 +21,7 @@ internal sealed class SqliteDatabase(string path) : StorageDatabase
 
     private readonly SemaphoreSlim writerLock = new(1, 1);
     private SqliteWriter? writer;
+    private FileStream? ownership;
 
     public override string Kind => "SQLite";
 
@@ -115,11 +116,14 @@ internal sealed class SqliteDatabase(string path) : StorageDatabase
         writer = null;
         writerLock.Release();
         SqliteConnection.ClearAllPools();
+        ownership?.Dispose();
+        ownership = null;
     }
 
     protected override async Task MigrateAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        ownership ??= TakeOwnership();
         await using var connection = await OpenAsync(cancellationToken, forWriting: true).ConfigureAwait(false);
         Execute(connection, "PRAGMA journal_mode = WAL");
         Execute(connection, "BEGIN IMMEDIATE");
@@ -162,6 +166,24 @@ internal sealed class SqliteDatabase(string path) : StorageDatabase
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// One silo owns an SQLite database: it holds an exclusive lock on a file beside it for as long as it runs, and the
+    /// operating system lets go of it when the process ends, however it ends.
+    /// </summary>
+    private FileStream TakeOwnership()
+    {
+        var lockPath = path + ".lock";
+        try
+        {
+            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new StorageConfigurationException(
+                $"UseSqlite: the database {path} is in use by another silo, which holds {lockPath}. One silo owns an SQLite database; run a cluster on PostgreSQL.");
         }
     }
 

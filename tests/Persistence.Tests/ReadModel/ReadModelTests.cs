@@ -44,6 +44,39 @@ public sealed class ReadModelTests(PostgresServer postgres)
     [Theory]
     [InlineData(Database.Sqlite)]
     [InlineData(Database.Postgres)]
+    public async Task A_clear_carries_its_staged_rows_and_leaves_an_empty_state_and_a_record_can_stage_rows_too(Database database)
+    {
+        await using var storage = await StorageUnderTest.OpenAsync(database, postgres);
+        var grain = StorageUnderTest.Grain("cleared-with-rows");
+        var state = new GrainState<CounterWithRows>(new CounterWithRows { Value = 4 });
+        state.State!.PutRow("machines", "m/1", Bytes("listed"));
+        await storage.Grains.WriteStateAsync("state", grain, state);
+        var before = state.State;
+        before.DeleteRow("machines", "m/1");
+        await storage.Grains.ClearStateAsync("state", grain, state);
+        Assert.NotSame(before, state.State);
+        Assert.Equal(0, state.State!.Value);
+        Assert.Equal(0, before.StagedRowCount);
+        Assert.Empty(await storage.ReadModel.ScanAsync("machines", "", null, 10));
+
+        var record = new GrainState<CredentialRecord>(new CredentialRecord("robot"));
+        record.State!.StagedRows.Put("credentials", "c/robot", Bytes("robot"));
+        await storage.Grains.WriteStateAsync("record", grain, record);
+        Assert.Equal(0, record.State.StagedRows.Count);
+        Assert.Equal(["c/robot"], (await storage.ReadModel.ScanAsync("credentials", "", null, 10)).Select(row => row.Key));
+        var stored = await storage.Store.Database.ReadStateAsync(grain.ToString(), "record", CancellationToken.None);
+        Assert.Equal("""{"name":"robot"}""", stored!.Json);
+    }
+
+    public sealed record CredentialRecord(string Name) : IHasStagedRows
+    {
+        [System.Text.Json.Serialization.JsonIgnore]
+        public StagedRows StagedRows { get; } = new();
+    }
+
+    [Theory]
+    [InlineData(Database.Sqlite)]
+    [InlineData(Database.Postgres)]
     public async Task Staged_rows_are_not_part_of_the_stored_json(Database database)
     {
         await using var storage = await StorageUnderTest.OpenAsync(database, postgres);
