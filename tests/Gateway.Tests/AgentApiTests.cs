@@ -51,6 +51,47 @@ public sealed class AgentApiTests(GatewayFixture fixture) : IClassFixture<Gatewa
     }
 
     [Fact]
+    public async Task A_heartbeat_with_only_sessions_brings_the_machine_online_and_it_is_given_a_run()
+    {
+        var groupId = await Grid.GroupAsync();
+        var machine = await Grid.MachineAsync();
+        await Grid.JoinAsync(machine, groupId);
+        var connectionId = await Grid.GroupConnectionAsync(groupId, await Grid.CredentialAsync());
+
+        var answered = (await machine.Agent.PostAsync("api/v1/agent/heartbeat", new { sessions = Array.Empty<object>() })).Is(HttpStatusCode.OK);
+        var runId = (await Grid.SubmitAsync(connectionId)).Id;
+        var assignment = await Grid.TakeAsync(machine);
+
+        Assert.Equal("Online", answered.Text("status"));
+        Assert.Equal("Online", (await Grid.Admin.GetAsync($"api/v1/machines/{machine.Id}")).Is(HttpStatusCode.OK).Text("status"));
+        Assert.Equal(runId, assignment.Text("runId"));
+    }
+
+    [Fact]
+    public async Task A_second_agent_that_sends_another_instance_id_is_refused_while_the_first_is_live()
+    {
+        var machine = await Grid.MachineAsync();
+        await Grid.HeartbeatAsync(machine);
+
+        var clone = await machine.Agent.PostAsync("api/v1/agent/heartbeat", new { agentInstanceId = "cloned-vm", fingerprint = machine.Fingerprint, sessions = Array.Empty<object>() });
+        var original = await machine.Agent.PostAsync("api/v1/agent/heartbeat", new { agentInstanceId = machine.AgentInstanceId, fingerprint = machine.Fingerprint, sessions = Array.Empty<object>() });
+
+        clone.IsProblem(HttpStatusCode.Conflict, "MachineIdentityConflict");
+        original.Is(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_heartbeat_with_only_a_wrong_fingerprint_is_still_an_identity_conflict()
+    {
+        var machine = await Grid.MachineAsync();
+
+        var refused = await machine.Agent.PostAsync("api/v1/agent/heartbeat", new { fingerprint = "someone else", sessions = Array.Empty<object>() });
+
+        refused.IsProblem(HttpStatusCode.Conflict, "MachineIdentityConflict");
+        Assert.Equal("Offline", (await Grid.Admin.GetAsync($"api/v1/machines/{machine.Id}")).Is(HttpStatusCode.OK).Text("status"));
+    }
+
+    [Fact]
     public async Task With_nothing_to_do_the_long_poll_answers_no_content_after_the_wait()
     {
         var online = await Grid.OnlineGroupAsync();

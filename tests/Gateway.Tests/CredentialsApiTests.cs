@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using MachineGrid.TestSupport;
 using Xunit;
 
 namespace MachineGrid.Gateway.Tests;
@@ -75,6 +76,61 @@ public sealed class CredentialsApiTests(GatewayFixture fixture) : IClassFixture<
 
         (await Grid.Admin.GetAsync($"api/v1/credentials/{credentialId}")).IsProblem(HttpStatusCode.NotFound, "NotFound");
     }
+
+    [Fact]
+    public async Task Runs_queued_with_a_credential_that_is_deleted_end_at_once_naming_it_and_no_machine_gets_them()
+    {
+        var groupId = await Grid.GroupAsync();
+        var machine = await Grid.MachineAsync();
+        await Grid.JoinAsync(machine, groupId);
+        var deletedName = Grid.Unique("deleted");
+        var deletedId = await Grid.CredentialAsync(name: deletedName);
+        var doomedConnection = await Grid.GroupConnectionAsync(groupId, deletedId);
+        var otherConnection = await Grid.GroupConnectionAsync(groupId, await Grid.CredentialAsync());
+        var doomed = new[] { (await Grid.SubmitAsync(doomedConnection)).Id, (await Grid.SubmitAsync(doomedConnection, priority: "High")).Id };
+        var other = (await Grid.SubmitAsync(otherConnection)).Id;
+
+        (await Grid.Admin.DeleteAsync($"api/v1/credentials/{deletedId}")).Is(HttpStatusCode.NoContent);
+        await Eventually.True(async () => (await Task.WhenAll(doomed.Select(RunAsync))).All(run => run.GetProperty("status").GetString() != "Queued"), "the runs with the deleted credential ended");
+        await Grid.HeartbeatAsync(machine);
+        var assigned = await Grid.TakeAsync(machine);
+        var nothingMore = await machine.Agent.GetAsync("api/v1/agent/assignments?waitSeconds=1");
+
+        foreach (var run in await Task.WhenAll(doomed.Select(RunAsync)))
+        {
+            Assert.Equal("Cancelled", run.GetProperty("status").GetString());
+            Assert.Equal("CredentialDeleted", run.GetProperty("statusReason").GetString());
+            Assert.Contains(deletedName, run.GetProperty("error").GetString());
+            Assert.Contains(deletedId, run.GetProperty("error").GetString());
+            Assert.Equal(JsonValueKind.Null, run.GetProperty("machineId").ValueKind);
+            Assert.Equal(JsonValueKind.Null, run.GetProperty("assignedAt").ValueKind);
+        }
+        Assert.Equal(other, assigned.Text("runId"));
+        nothingMore.Is(HttpStatusCode.NoContent);
+        Assert.Equal("Assigned", (await RunAsync(other)).GetProperty("status").GetString());
+        Assert.Empty((await Grid.Admin.GetAsync($"api/v1/groups/{groupId}/queue")).Is(HttpStatusCode.OK).Items);
+    }
+
+    [Fact]
+    public async Task A_run_assigned_but_not_started_with_a_credential_that_is_deleted_ends_and_is_withdrawn_from_the_machine()
+    {
+        var online = await Grid.OnlineGroupAsync();
+        var runId = (await Grid.SubmitAsync(online.ConnectionId)).Id;
+        await Eventually.True(async () => (await RunAsync(runId)).GetProperty("status").GetString() == "Assigned", "the run is assigned");
+
+        (await Grid.Admin.DeleteAsync($"api/v1/credentials/{online.CredentialId}")).Is(HttpStatusCode.NoContent);
+        await Eventually.True(async () => (await RunAsync(runId)).GetProperty("status").GetString() != "Assigned", "the run ended");
+        await Eventually.True(async () => !(await Grid.Admin.GetAsync($"api/v1/machines/{online.Machines[0].Id}")).Body.Contains(runId, StringComparison.Ordinal), "the machine let the run go");
+        var poll = await online.Machines[0].Agent.GetAsync("api/v1/agent/assignments?waitSeconds=0");
+
+        var run = await RunAsync(runId);
+        Assert.Equal("Cancelled", run.GetProperty("status").GetString());
+        Assert.Equal("CredentialDeleted", run.GetProperty("statusReason").GetString());
+        Assert.Contains(online.CredentialId, run.GetProperty("error").GetString());
+        poll.Is(HttpStatusCode.NoContent);
+    }
+
+    private async Task<JsonElement> RunAsync(string runId) => (await Grid.Admin.GetAsync($"api/v1/runs/{runId}")).Is(HttpStatusCode.OK).Json;
 
     [Fact]
     public async Task Sharing_a_credential_lets_the_principal_see_and_use_it_until_unshared()

@@ -63,7 +63,7 @@ public sealed class OperationsApiTests(GatewayFixture fixture) : IClassFixture<G
         while (cursor is not null);
         var refused = await user.Api.GetAsync("api/v1/audit");
 
-        var created = Assert.Single(entries, e => e.GetProperty("action").GetString() == "group.create" && e.GetProperty("resource").GetString() == $"group {groupId}");
+        var created = Assert.Single(entries, e => e.GetProperty("action").GetString() == "group.create" && e.GetProperty("resource").GetString() == $"group/{groupId}");
         created.HasProperties("cursor", "at", "actorId", "action", "resource");
         Assert.Equal("p-admin", created.GetProperty("actorId").GetString());
         refused.IsProblem(HttpStatusCode.Forbidden, "Forbidden");

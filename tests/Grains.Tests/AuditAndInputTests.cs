@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Xunit;
 
 namespace MachineGrid.Grains.Tests;
@@ -32,6 +33,65 @@ public sealed class AuditAndInputTests
         Assert.DoesNotContain("secret-of-robot", text);
         var refused = await Assert.ThrowsAsync<DomainException>(() => grid.Grains.GetGrain<IAuditLogGrain>("environment").Read(grid.Owner, null, 10));
         Assert.Equal(DomainErrorCode.Forbidden, refused.Code);
+    }
+
+    [Fact]
+    public async Task Every_audit_entry_names_its_resource_as_kind_slash_id()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var admin = Actors.Admin;
+        var principal = Ids.New("p");
+        await grid.Grains.GetGrain<IPrincipalGrain>(principal).Create(admin, "walker", EnvironmentRoles.MachineUser);
+        await grid.Grains.GetGrain<IPrincipalGrain>(Ids.New("p")).Bootstrap("first admin", "mgk_walkthrough_" + Guid.NewGuid().ToString("N"));
+        var group = await grid.CreateGroupAsync("walked");
+        await grid.Group(group).Update(grid.Owner, new UpdateGroup(null, "in maintenance, so runs stay queued", true));
+        await grid.Group(group).Share(grid.Owner, principal, ResourceAccess.User);
+        await grid.Group(group).Unshare(grid.Owner, principal);
+        var machines = await grid.AddMachinesAsync(group, 2);
+        await grid.Group(group).ChangePassword(grid.Owner, "another-group-password");
+        await grid.Machine(machines[0]).Update(grid.Owner, new UpdateMachine("renamed", null, null));
+        await grid.Machine(machines[1]).LeaveGroup(grid.Owner);
+        await grid.Machine(machines[1]).Share(grid.Owner, principal, ResourceAccess.User);
+        await grid.Machine(machines[1]).Unshare(grid.Owner, principal);
+        var robot = await grid.CreateCredentialAsync("robot");
+        var spare = await grid.CreateCredentialAsync("spare");
+        var credentials = grid.Grains.GetGrain<ICredentialGrain>(robot);
+        await credentials.Share(grid.Owner, principal, ResourceAccess.User);
+        await credentials.Unshare(grid.Owner, principal);
+        await grid.Machine(machines[0]).ReportCredentialFailure(robot, "password expired");
+        await credentials.ClearFailure(grid.Owner, machines[0]);
+        var mapping = grid.Grains.GetGrain<IMachineMappingGrain>(Ids.New("map"));
+        await mapping.Create(grid.Owner, new CreateMapping("walked mapping", null, robot, [new MachineCredentials(machines[0], [robot])]));
+        await mapping.SetMachine(grid.Owner, machines[0], [robot, spare]);
+        await mapping.Share(grid.Owner, principal, ResourceAccess.User);
+        await mapping.Unshare(grid.Owner, principal);
+        var export = await mapping.Export(grid.Owner);
+        await mapping.RemoveMachine(grid.Owner, machines[0]);
+        await mapping.Delete(grid.Owner);
+        await grid.Grains.GetGrain<IMachineMappingGrain>(Ids.New("map")).Import(grid.Owner, export,
+            new Dictionary<string, string> { ["renamed"] = machines[0], ["machine-0"] = machines[0] },
+            new Dictionary<string, string> { ["credential robot"] = robot, ["credential spare"] = spare });
+        var direct = Ids.New("conn");
+        await grid.Grains.GetGrain<IConnectionGrain>(direct).Create(grid.Owner, new CreateConnection("direct", new ConnectionTarget(machines[1], null), spare, null));
+        await grid.Machine(machines[1]).JoinGroup(grid.Owner, group, "another-group-password");
+        var connection = await grid.ConnectAsync(group, robot);
+        var run = await grid.SubmitAsync(connection);
+        var queued = await grid.SubmitAsync(connection);
+        await grid.RunGrain(queued).SetPriority(grid.Owner, RunPriority.High);
+        await grid.RunGrain(queued).MoveToTop(grid.Owner);
+        await grid.RunGrain(run).Cancel(grid.Owner);
+        await grid.Grains.GetGrain<ICredentialGrain>(spare).Delete(grid.Owner);
+        await grid.Machine(machines[1]).Delete(grid.Owner);
+
+        var log = await grid.Grains.GetGrain<IAuditLogGrain>("audit").Read(admin, null, 1000);
+
+        Assert.All(log.Items, e => Assert.Matches(new Regex("^[a-z-]+/[^ /]+$"), e.Resource));
+        Assert.Equal(["connection", "credential", "group", "machine", "mapping", "principal", "run"], log.Items.Select(e => e.Resource.Split('/')[0]).Distinct().Order());
+        Assert.Contains(log.Items, e => e.Resource == $"machine/{machines[1]}" && e.Action == "machine.delete");
+        Assert.Contains(log.Items, e => e.Resource == $"group/{group}" && e.Action == "group.create");
+        Assert.Contains(log.Items, e => e.Resource == $"principal/{principal}" && e.Action == "principal.create");
+        Assert.Contains(log.Items, e => e.Resource == $"run/{run}" && e.Action == "run.cancel");
     }
 
     [Fact]

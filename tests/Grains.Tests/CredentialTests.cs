@@ -112,6 +112,57 @@ public sealed class CredentialTests
     }
 
     [Fact]
+    public async Task Deleting_one_credential_of_a_mapping_keeps_its_runs_for_the_credentials_left_and_ends_those_left_with_none()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var group = await grid.CreateGroupAsync();
+        var machines = await grid.AddMachinesAsync(group, 2);
+        await grid.Group(group).Update(grid.Owner, new UpdateGroup(null, null, true));
+        var doomed = await grid.CreateCredentialAsync("doomed");
+        var spare = await grid.CreateCredentialAsync("spare");
+        var mapping = Ids.New("map");
+        await grid.Grains.GetGrain<IMachineMappingGrain>(mapping).Create(grid.Owner, new CreateMapping("robots", null, doomed, [new MachineCredentials(machines[0], [doomed, spare])]));
+        var viaMapping = Ids.New("conn");
+        await grid.Connection(viaMapping).Create(grid.Owner, new CreateConnection("mapped", new ConnectionTarget(null, group), null, mapping));
+        var keeps = await grid.SubmitAsync(viaMapping);
+        var ends = await grid.SubmitAsync(await grid.ConnectAsync(group, doomed));
+
+        await grid.Credential(doomed).Delete(grid.Owner);
+        await Eventually.True(async () => (await grid.RunGrain(ends).Get(grid.Owner)).Status == RunStatus.Cancelled, "the run with only the deleted credential ended");
+        await grid.Group(group).Update(grid.Owner, new UpdateGroup(null, null, false));
+        await Eventually.True(async () => (await grid.RunGrain(keeps).Get(grid.Owner)).Status == RunStatus.Assigned, "the mapped run was assigned");
+
+        var ended = await grid.RunGrain(ends).Get(grid.Owner);
+        Assert.Equal(RunStatusReason.CredentialDeleted, ended.StatusReason);
+        Assert.Equal($"Credential 'credential doomed' ({doomed}) was deleted.", ended.Error);
+        var placed = await grid.RunGrain(keeps).Get(grid.Owner);
+        Assert.Equal((machines[0], "spare"), (placed.MachineId, placed.Credential?.Username));
+    }
+
+    [Fact]
+    public async Task A_run_enqueued_after_its_only_credential_was_deleted_is_refused_naming_it()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var group = await grid.CreateGroupAsync();
+        var doomed = await grid.CreateCredentialAsync("doomed");
+        var spare = await grid.CreateCredentialAsync("spare");
+        var option = await grid.Credential(doomed).OptionForConnections();
+        var spareOption = await grid.Credential(spare).OptionForConnections();
+        await grid.Credential(doomed).Delete(grid.Owner);
+
+        // As a run routed just before the deletion would: its plan still offers the credential.
+        var refused = await Assert.ThrowsAsync<DomainException>(() =>
+            grid.Group(group).Enqueue(grid.Run(new CredentialPlan(doomed, option, new Dictionary<string, IReadOnlyList<CredentialOption>>()))));
+        await grid.Group(group).Enqueue(grid.Run(new CredentialPlan("map-1", option, new Dictionary<string, IReadOnlyList<CredentialOption>> { ["m-1"] = [spareOption] })));
+
+        Assert.Equal(DomainErrorCode.NotFound, refused.Code);
+        Assert.Contains(doomed, refused.Message);
+        Assert.Single(await grid.Group(group).GetQueue(grid.Owner));
+    }
+
+    [Fact]
     public async Task A_Local_credential_needs_a_secret_and_a_vault_credential_needs_a_reference()
     {
         var grid = await Grid.StartAsync();

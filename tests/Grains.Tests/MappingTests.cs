@@ -360,8 +360,8 @@ public sealed class MappingTests
 
         Assert.Equal(
             ["mapping.create", "mapping.delete", "mapping.remove-machine", "mapping.set-machine", "mapping.share", "mapping.unshare"],
-            log.Items.Where(e => e.Resource == $"machinemapping/{mapping}").Select(e => e.Action).Order());
-        Assert.All(log.Items.Where(e => e.Resource == $"machinemapping/{mapping}"), e => Assert.Equal(grid.Owner.Id, e.ActorId));
+            log.Items.Where(e => e.Resource == $"mapping/{mapping}").Select(e => e.Action).Order());
+        Assert.All(log.Items.Where(e => e.Resource == $"mapping/{mapping}"), e => Assert.Equal(grid.Owner.Id, e.ActorId));
     }
 
     private static async Task<DomainException?> Outcome(Task call)

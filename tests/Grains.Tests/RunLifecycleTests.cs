@@ -385,6 +385,33 @@ public sealed class RunLifecycleTests
     }
 
     [Fact]
+    public async Task A_machine_back_from_losing_a_run_and_given_another_for_the_same_user_shows_one_session_for_that_user()
+    {
+        var grid = await Grid.StartAsync();
+        await using var _ = grid.Silo;
+        var group = await grid.CreateGroupAsync();
+        var machine = (await grid.AddMachinesAsync(group, 1))[0];
+        var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
+        var lost = await grid.SubmitAsync(connection);
+        await grid.StartPlacedRunAsync(machine, lost);
+        for (var i = 0; i < 3; i++)
+        {
+            grid.Clock.Advance(TimeSpan.FromSeconds(60));
+        }
+        await Eventually.True(async () => (await grid.RunGrain(lost).Get(grid.Owner)).Status == RunStatus.Failed, "the run was lost with its machine");
+
+        await grid.HeartbeatAsync(machine);
+        var next = await grid.SubmitAsync(connection);
+        await Eventually.True(async () => (await grid.RunGrain(next).Get(grid.Owner)).Status == RunStatus.Assigned, "the next run was assigned");
+
+        var view = await grid.Machine(machine).Get(grid.Owner);
+        var session = Assert.Single(view.Sessions);
+        Assert.Equal("robot", session.User);
+        Assert.Equal(next, session.RunId);
+        Assert.Equal(MachineStatus.Online, (await grid.HeartbeatAsync(machine)).Status);
+    }
+
+    [Fact]
     public async Task A_machine_lost_mid_run_is_retried_when_the_run_asked_for_retries()
     {
         var grid = await Grid.StartAsync();

@@ -8,14 +8,34 @@ namespace MachineGrid.Gateway;
 /// <summary>
 /// Resolves <c>Authorization: Bearer</c> keys to callers: user API keys (looked up by hash) and machine keys
 /// (<c>mk.{machineId}.{secret}</c>, verified by the machine grain). Successful lookups are cached for 30 seconds by the
-/// key's hash, so a known key is resolved without a grain call, an allocation or an await.
+/// key's hash, so a known key is resolved without a grain call, an allocation or an await. A principal or machine that is
+/// deleted is dropped from the cache through <see cref="KeyRevocations"/> before its deletion is answered.
 /// </summary>
-public sealed class KeyAuthenticator(ApiKeys apiKeys, IGrainFactory grains, TimeProvider time)
+public sealed class KeyAuthenticator : IDisposable
 {
     private const int MaxKeyLength = 256;
     private const string Bearer = "Bearer ";
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, (ClaimsPrincipal Principal, long Expires)> cache = new(StringComparer.Ordinal);
+    private readonly ApiKeys apiKeys;
+    private readonly IGrainFactory grains;
+    private readonly TimeProvider time;
+    private readonly IDisposable revocationSubscription;
+
+    /// <summary>Guards <see cref="revocationCount"/> and the cache entries added after a lookup (not the reads).</summary>
+    private readonly Lock revocationGate = new();
+
+    /// <summary>Revocations seen so far: a lookup that overlapped one may have read the key before it was revoked, and is not cached.</summary>
+    private long revocationCount;
+
+    /// <summary>Creates the authenticator and subscribes it to key revocations.</summary>
+    public KeyAuthenticator(ApiKeys apiKeys, IGrainFactory grains, TimeProvider time, KeyRevocations revocations)
+    {
+        this.apiKeys = apiKeys;
+        this.grains = grains;
+        this.time = time;
+        revocationSubscription = revocations.Subscribe(Forget);
+    }
 
     /// <summary>The caller that <paramref name="authorization"/> (the header's value) names; null for no, a malformed or an unknown key.</summary>
     public ValueTask<ClaimsPrincipal?> AuthenticateAsync(string? authorization)
@@ -38,14 +58,41 @@ public sealed class KeyAuthenticator(ApiKeys apiKeys, IGrainFactory grains, Time
         return LookUpAsync(presented.ToString(), hash.ToString());
     }
 
+    /// <inheritdoc />
+    public void Dispose() => revocationSubscription.Dispose();
+
     private async ValueTask<ClaimsPrincipal?> LookUpAsync(string key, string hash)
     {
+        var revocationsBefore = Volatile.Read(ref revocationCount);
         var principal = key.StartsWith("mk.", StringComparison.Ordinal) ? await MachineAsync(key) : await UserAsync(key);
         if (principal is not null)
         {
-            cache[hash] = (principal, time.GetTimestamp() + (long)(CacheFor.TotalSeconds * time.TimestampFrequency));
+            lock (revocationGate)
+            {
+                if (revocationCount == revocationsBefore)
+                {
+                    cache[hash] = (principal, time.GetTimestamp() + (long)(CacheFor.TotalSeconds * time.TimestampFrequency));
+                }
+            }
         }
         return principal;
+    }
+
+    /// <summary>Drops the cached sign-ins of a deleted principal or machine.</summary>
+    private void Forget(KeyHolder holder)
+    {
+        var claim = holder.Kind == KeyHolderKind.Machine ? GridClaims.MachineId : GridClaims.PrincipalId;
+        lock (revocationGate)
+        {
+            revocationCount++;
+            foreach (var (hash, entry) in cache)
+            {
+                if (entry.Principal.FindFirst(claim)?.Value == holder.Id)
+                {
+                    cache.TryRemove(hash, out _);
+                }
+            }
+        }
     }
 
     private static void HashHex(ReadOnlySpan<char> key, Span<char> hex)

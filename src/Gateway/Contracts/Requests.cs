@@ -38,8 +38,8 @@ public sealed record PriorityRequest(RunPriority? Priority);
 /// <summary>A signed-in session an agent reports.</summary>
 public sealed record SessionRequest(string User);
 
-/// <summary><c>POST /agent/heartbeat</c>.</summary>
-public sealed record HeartbeatRequest(string AgentInstanceId, string Fingerprint, IReadOnlyList<SessionRequest>? Sessions, MachineStatus? Status);
+/// <summary><c>POST /agent/heartbeat</c>. The agent instance id and fingerprint are optional; sent, they turn on clone detection.</summary>
+public sealed record HeartbeatRequest(string? AgentInstanceId, string? Fingerprint, IReadOnlyList<SessionRequest>? Sessions, MachineStatus? Status);
 
 /// <summary>How a run ended, as the agent reports it.</summary>
 public enum RunOutcome

@@ -41,6 +41,13 @@ public interface ICredentialGrain : IGrainWithStringKey
     Task RecordFailure(string machineId, string reason);
 
     /// <summary>
+    /// From a group (or a machine's own queue) about to hold runs that may use this credential: records the queue, which
+    /// from then on is told when the credential is deleted. False when the credential was deleted (true, and nothing is
+    /// recorded, for an id no credential ever had).
+    /// </summary>
+    Task<bool> TrackQueue(string groupId);
+
+    /// <summary>
     /// The secret, for the agent of the machine the run is assigned to with this credential. Read-only, so the
     /// assignments of every machine sharing the credential resolve side by side rather than one run's check at a time.
     /// </summary>

@@ -79,4 +79,11 @@ public interface IMachineGroupGrain : IGrainWithStringKey, IRemindable
 
     /// <summary>From a machine: the machine's credential failed; it stops being a candidate for that credential.</summary>
     Task CredentialFailed(string machineId, string credentialId);
+
+    /// <summary>
+    /// From a credential being deleted: no run here uses it any more. Runs not yet started that have no other credential
+    /// left end Cancelled with <see cref="RunStatusReason.CredentialDeleted"/>; assigned ones that have another go back to
+    /// the head of the queue. Started runs finish.
+    /// </summary>
+    Task CredentialDeleted(CredentialOption credential);
 }

@@ -13,6 +13,22 @@ public sealed record CredentialPlan(string SourceId, CredentialOption? Default, 
     public IReadOnlyList<CredentialOption> For(string machineId) =>
         PerMachine.TryGetValue(machineId, out var mapped) ? mapped : Default is null ? [] : [Default];
 
+    /// <summary>Every credential the plan offers, each once.</summary>
+    public IEnumerable<CredentialOption> Options()
+    {
+        var mapped = PerMachine.Values.SelectMany(options => options);
+        return (Default is null ? mapped : mapped.Prepend(Default)).DistinctBy(option => option.CredentialId);
+    }
+
+    /// <summary>Whether it offers no credential on any machine.</summary>
+    public bool OffersNone() => Default is null && PerMachine.Values.All(options => options.Count == 0);
+
+    /// <summary>The plan without the credentials <paramref name="credentialIds"/>; a machine whose own list loses all of its credentials gets none.</summary>
+    public CredentialPlan Without(IReadOnlySet<string> credentialIds) => new(
+        SourceId,
+        Default is { } fallback && credentialIds.Contains(fallback.CredentialId) ? null : Default,
+        PerMachine.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<CredentialOption>)[.. pair.Value.Where(option => !credentialIds.Contains(option.CredentialId))]));
+
     /// <summary>Whether <paramref name="other"/> offers exactly the same credentials on the same machines.</summary>
     public bool SameAs(CredentialPlan other) =>
         ReferenceEquals(this, other)

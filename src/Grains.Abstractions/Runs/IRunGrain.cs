@@ -49,7 +49,10 @@ public interface IRunGrain : IGrainWithStringKey
     /// <summary>From a machine: the agent finished it.</summary>
     Task Completed(string machineId, bool succeeded, string? outputs, string? error);
 
-    /// <summary>From a group: it ended without running to completion (queue timeout, machine lost, broken connection).</summary>
+    /// <summary>
+    /// From a group: it ended without running to completion (queue timeout, machine lost, group or credential deleted),
+    /// with a <paramref name="reason"/> code and, when there is more to say, an <paramref name="error"/> for people.
+    /// </summary>
     [OneWay]
-    Task Ended(RunStatus status, string reason);
+    Task Ended(RunStatus status, string reason, string? error = null);
 }

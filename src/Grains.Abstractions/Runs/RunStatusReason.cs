@@ -25,4 +25,6 @@ public static class RunStatusReason
     public const string CancelledByUser = "CancelledByUser";
     /// <summary>The connection broke before the run could be placed.</summary>
     public const string ConnectionBroken = "ConnectionBroken";
+    /// <summary>Its credential was deleted before the run started, and no other credential of its plan is left.</summary>
+    public const string CredentialDeleted = "CredentialDeleted";
 }

@@ -22,11 +22,11 @@ public sealed class AuditTrail(IIndexStore index, TimeProvider time)
     public const string Table = "audit";
 
     /// <summary>Records a change made by <paramref name="actorId"/> to <paramref name="resource"/>; returns once it is durable.</summary>
-    public Task RecordAsync(string actorId, string action, string resource, object? before, object? after)
+    public Task RecordAsync(string actorId, string action, AuditResource resource, object? before, object? after)
     {
         var at = time.GetUtcNow();
         var key = $"{at.UtcTicks:D19}-{Guid.NewGuid():N}";
-        var entry = new AuditRecord(at, actorId, action, resource, Summary(before), Summary(after));
+        var entry = new AuditRecord(at, actorId, action, resource.ToString(), Summary(before), Summary(after));
         return index.ApplyAsync([IndexChange.Put(Table, key, JsonSerializer.SerializeToUtf8Bytes(entry, Stored))]);
     }
 

@@ -21,6 +21,8 @@ public static class GridServiceCollectionExtensions
         services.AddSingleton<RunIndex>();
         services.AddSingleton<GroupRunRows>();
         services.AddSingleton<ApiKeys>();
+        services.AddSingleton<KeyRevocations>();
+        services.AddSingleton<DeletedCredentials>();
         services.AddSingleton<AssignmentSignals>();
         services.AddSingleton<GridEvents>();
         services.AddDataProtection()

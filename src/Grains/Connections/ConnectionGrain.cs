@@ -19,7 +19,7 @@ public sealed class ConnectionGrain(
 
     private string Id => GetPrimaryKeyString();
 
-    private string Resource => GrainId.ToString();
+    private AuditResource Resource => AuditResource.Connection(Id);
 
     private ConnectionState Current => state.State;
 

@@ -14,6 +14,7 @@ public sealed class CredentialGrain(
     [PersistentState("credential")] IPersistentState<CredentialState> state,
     AuditTrail audit,
     DirectoryIndex directory,
+    DeletedCredentials deletedCredentials,
     IOptions<GridOptions> options,
     IDataProtectionProvider protection,
     TimeProvider time) : Grain, ICredentialGrain
@@ -32,7 +33,7 @@ public sealed class CredentialGrain(
 
     private string Id => GetPrimaryKeyString();
 
-    private string Resource => GrainId.ToString();
+    private AuditResource Resource => AuditResource.Credential(Id);
 
     private CredentialState Current => state.State;
 
@@ -46,6 +47,7 @@ public sealed class CredentialGrain(
         AccessPolicy.DemandRole(actor, GridAction.CreateCredential);
         var created = New(actor, request);
         await state.SaveAsync(created);
+        await deletedCredentials.RemoveAsync(Id);
         await directory.SyncAsync("credential", Id, null, created.Access.Principals());
         await audit.RecordAsync(actor.Id, "credential.create", Resource, null, Summary(created));
         return View(actor);
@@ -63,11 +65,18 @@ public sealed class CredentialGrain(
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The queues holding runs that may use it are told first, and end or requeue those runs; a queue that cannot be told
+    /// leaves the credential in place, to be deleted again.
+    /// </remarks>
     public async Task Delete(Actor actor)
     {
         Demand(actor, GridAction.EditCredential);
         var before = Summary(Current);
         var principals = Current.Access.Principals();
+        var deleted = new CredentialOption(Id, Current.Name, Current.Username);
+        await Task.WhenAll(Current.Queues.Select(groupId => GrainFactory.GetGrain<IMachineGroupGrain>(groupId).CredentialDeleted(deleted)));
+        await deletedCredentials.AddAsync(Id);
         await state.ClearStateAsync();
         await directory.SyncAsync("credential", Id, principals, null);
         await audit.RecordAsync(actor.Id, "credential.delete", Resource, before, null);
@@ -159,6 +168,21 @@ public sealed class CredentialGrain(
         };
         await state.SaveAsync(Current with { Failures = failures });
         await audit.RecordAsync(machineId, "credential.failure", Resource, before, FailureSummary(Current));
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> TrackQueue(string groupId)
+    {
+        if (!state.RecordExists)
+        {
+            return !await deletedCredentials.ContainsAsync(Id);
+        }
+        Validate.Id(groupId, "groupId");
+        if (!Current.Queues.Contains(groupId))
+        {
+            await state.SaveAsync(Current with { Queues = [.. Current.Queues, groupId] });
+        }
+        return true;
     }
 
     /// <inheritdoc />

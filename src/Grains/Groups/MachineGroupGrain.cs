@@ -27,6 +27,13 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     private readonly RecentlyEnded recentlyEnded = new();
     private readonly SortedSet<(DateTimeOffset At, string RunId)> deadlines = [];
     private readonly List<Func<Task>> outbox = [];
+
+    /// <summary>
+    /// When each credential was last deleted while this activation ran, as a count of <see cref="CredentialDeleted"/>
+    /// calls: an enqueue whose credentials were checked just before one was deleted still leaves it out.
+    /// </summary>
+    private readonly Dictionary<string, long> credentialDeletions = [];
+    private long credentialDeletionCount;
     private DateTimeOffset? reminderDue;
 
     /// <summary>Whether the next write must include the group's details (not only its runs).</summary>
@@ -56,7 +63,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
 
     private bool IsSolo => GroupIds.IsSolo(GetPrimaryKeyString());
 
-    private string Resource => $"group {GetPrimaryKeyString()}";
+    private AuditResource Resource => AuditResource.Group(GetPrimaryKeyString());
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -315,27 +322,71 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     /// <inheritdoc />
     public async Task Enqueue(QueuedRun run)
     {
-        if (Runs.Queued.ContainsKey(run.RunId) || Runs.Assigned.ContainsKey(run.RunId) || recentlyEnded.Contains(run.RunId))
+        if (Holds(run.RunId))
         {
             return;
         }
+        DemandQueue();
+        var plan = run.Plan;
+        if (!Group.Plans.TryGetValue(plan.SourceId, out var known) || !known.SameAs(plan))
+        {
+            plan = await WithoutDeletedCredentialsAsync(plan);
+            if (Holds(run.RunId))
+            {
+                return;
+            }
+            DemandQueue();
+        }
         if (!Group.Created)
         {
-            if (!IsSolo)
-            {
-                throw new DomainException(DomainErrorCode.NotFound, $"Group {GetPrimaryKeyString()} does not exist.");
-            }
             Group.Created = true;
             detailsChanged = true;
         }
-        if (!Group.Plans.TryGetValue(run.Plan.SourceId, out var known) || !known.SameAs(run.Plan))
+        if (!Group.Plans.TryGetValue(plan.SourceId, out known) || !known.SameAs(plan))
         {
             detailsChanged = true;
         }
         // Keep the newest instance even when equal: the next runs bring the same instance, which compares by reference.
-        Group.Plans[run.Plan.SourceId] = run.Plan;
+        Group.Plans[plan.SourceId] = plan;
         AddToQueue(new QueuedEntry { Run = GroupRun.From(run), Rank = RankOf(run.Priority), Order = Runs.NextOrder++ });
         await CommitAsync();
+    }
+
+    /// <summary>A group must exist to take runs; a machine's own queue comes into being with its first run.</summary>
+    private void DemandQueue()
+    {
+        if (!Group.Created && !IsSolo)
+        {
+            throw new DomainException(DomainErrorCode.NotFound, $"Group {GetPrimaryKeyString()} does not exist.");
+        }
+    }
+
+    private bool Holds(string runId) => Runs.Queued.ContainsKey(runId) || Runs.Assigned.ContainsKey(runId) || recentlyEnded.Contains(runId);
+
+    /// <summary>
+    /// The plan without credentials that were deleted. A credential that no plan here offered yet is first tracked by the
+    /// credential, which then tells this group when it is deleted; one already deleted is left out. A plan left with no
+    /// credential at all is refused: its runs could never be placed.
+    /// </summary>
+    private async Task<CredentialPlan> WithoutDeletedCredentialsAsync(CredentialPlan plan)
+    {
+        var offered = plan.Options().ToList();
+        var held = Group.Plans.Values.SelectMany(p => p.Options()).Select(o => o.CredentialId).ToHashSet(StringComparer.Ordinal);
+        var untracked = offered.Where(o => !held.Contains(o.CredentialId)).ToList();
+        var deletionsBefore = credentialDeletionCount;
+        var tracked = await Task.WhenAll(untracked.Select(o => GrainFactory.GetGrain<ICredentialGrain>(o.CredentialId).TrackQueue(GetPrimaryKeyString())));
+        var deletedMeanwhile = offered.Where(o => credentialDeletions.GetValueOrDefault(o.CredentialId) > deletionsBefore);
+        var gone = untracked.Where((_, i) => !tracked[i]).Concat(deletedMeanwhile).ToList();
+        if (gone.Count == 0)
+        {
+            return plan;
+        }
+        var remaining = plan.Without(gone.Select(o => o.CredentialId).ToHashSet(StringComparer.Ordinal));
+        if (remaining.OffersNone())
+        {
+            throw new DomainException(DomainErrorCode.NotFound, DeletedCredentialText(gone[0]));
+        }
+        return remaining;
     }
 
     /// <inheritdoc />
@@ -420,6 +471,50 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
             await CommitAsync();
         }
     }
+
+    /// <inheritdoc />
+    public async Task CredentialDeleted(CredentialOption credential)
+    {
+        credentialDeletions[credential.CredentialId] = ++credentialDeletionCount;
+        var deleted = new HashSet<string>(StringComparer.Ordinal) { credential.CredentialId };
+        var emptied = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (source, plan) in Group.Plans.Where(p => p.Value.Options().Any(o => o.CredentialId == credential.CredentialId)).ToList())
+        {
+            Group.Plans[source] = plan.Without(deleted);
+            detailsChanged = true;
+            if (Group.Plans[source].OffersNone())
+            {
+                emptied.Add(source);
+            }
+        }
+        var error = DeletedCredentialText(credential);
+        foreach (var entry in Runs.Queued.Values.Where(q => emptied.Contains(q.Run.PlanSource)).ToList())
+        {
+            RemoveFromQueue(entry.Run.RunId);
+            recentlyEnded.Add(entry.Run.RunId, null);
+            Announce(entry.Run.RunId, run => run.Ended(RunStatus.Cancelled, RunStatusReason.CredentialDeleted, error));
+        }
+        foreach (var entry in Runs.Assigned.Values.Where(a => !a.Started && a.Credential.CredentialId == credential.CredentialId).ToList())
+        {
+            Unassign(entry.Run.RunId);
+            AnnounceToMachine(entry.MachineId, machine => machine.Withdraw(entry.Run.RunId));
+            if (PlanOf(entry.Run).OffersNone())
+            {
+                Announce(entry.Run.RunId, run => run.Ended(RunStatus.Cancelled, RunStatusReason.CredentialDeleted, error));
+            }
+            else
+            {
+                Requeue(entry, entry.Attempts - 1, RunStatusReason.AssignmentRevoked);
+            }
+        }
+        if (detailsChanged || changedRuns.Count > 0)
+        {
+            await CommitAsync();
+        }
+    }
+
+    private static string DeletedCredentialText(CredentialOption credential) =>
+        $"Credential '{credential.Name}' ({credential.CredentialId}) was deleted.";
 
     /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -687,7 +782,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         EnsureCreated();
         if (AccessFor(actor) is null)
         {
-            throw new DomainException(DomainErrorCode.Forbidden, $"{actor.Name} has no access to {Resource}.");
+            throw new DomainException(DomainErrorCode.Forbidden, $"{actor.Name} has no access to group {GetPrimaryKeyString()}.");
         }
     }
 

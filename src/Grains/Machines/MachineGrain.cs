@@ -18,6 +18,7 @@ public sealed class MachineGrain(
     AuditTrail audit,
     DirectoryIndex directory,
     AssignmentSignals signals,
+    KeyRevocations revocations,
     GridEvents events) : Grain, IMachineGrain
 {
     private const string LivenessReminder = "liveness";
@@ -28,7 +29,7 @@ public sealed class MachineGrain(
 
     private string Id => GetPrimaryKeyString();
 
-    private string Resource => $"machine {Id}";
+    private AuditResource Resource => AuditResource.Machine(Id);
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -82,7 +83,7 @@ public sealed class MachineGrain(
     public async Task<MachineView> Get(Actor actor)
     {
         EnsureCreated();
-        var access = await AccessOf(actor) ?? throw new DomainException(DomainErrorCode.Forbidden, $"{actor.Name} has no access to {Resource}.");
+        var access = await AccessOf(actor) ?? throw new DomainException(DomainErrorCode.Forbidden, $"{actor.Name} has no access to machine {Id}.");
         return View(access);
     }
 
@@ -116,6 +117,7 @@ public sealed class MachineGrain(
         var name = Machine.Name;
         var principals = Machine.Access.Principals();
         await state.ClearStateAsync();
+        await revocations.RevokeAsync(new KeyHolder(KeyHolderKind.Machine, Id));
         await directory.SyncAsync("machine", Id, principals, null);
         await audit.RecordAsync(actor.Id, "machine.delete", Resource, new { name }, null);
     }
@@ -207,14 +209,14 @@ public sealed class MachineGrain(
     public async Task<MachineView> Heartbeat(AgentHeartbeat heartbeat)
     {
         EnsureCreated();
-        var instance = Validate.Id(heartbeat.AgentInstanceId, "agentInstanceId");
-        if (heartbeat.Fingerprint != Machine.Fingerprint)
+        var instance = heartbeat.AgentInstanceId is null ? null : Validate.Id(heartbeat.AgentInstanceId, "agentInstanceId");
+        if (heartbeat.Fingerprint is { } fingerprint && fingerprint != Machine.Fingerprint)
         {
             throw new DomainException(DomainErrorCode.MachineIdentityConflict, $"The agent's fingerprint does not match machine {Machine.Name}'s registration.");
         }
         var now = TimeProvider.GetUtcNow();
         var live = Machine.Online && Machine.LastHeartbeat is { } last && now - last < Limits.MachineOfflineAfter;
-        if (live && Machine.AgentInstanceId is { } holder && holder != instance)
+        if (instance is not null && live && Machine.AgentInstanceId is { } holder && holder != instance)
         {
             throw new DomainException(DomainErrorCode.MachineIdentityConflict,
                 $"Machine {Machine.Name} is already connected from another agent; a second live agent with the same identity (a cloned machine?) is refused.");
@@ -459,9 +461,13 @@ public sealed class MachineGrain(
 
     private MachineView View(ResourceAccess? access)
     {
-        var runUsers = Machine.Runs.Values.ToDictionary(a => a.Username, a => a.RunId, StringComparer.OrdinalIgnoreCase);
-        var sessions = Machine.SignedInUsers.Select(u => new SessionView(u, runUsers.GetValueOrDefault(u)))
-            .Concat(runUsers.Where(r => !Machine.SignedInUsers.Contains(r.Key, StringComparer.OrdinalIgnoreCase)).Select(r => new SessionView(r.Key, r.Value)))
+        // Two runs of one user can be held here: a run its group let go while the machine was offline stays until the
+        // agent ends it or this grain reactivates. A user has one session, which shows the run placed last.
+        var runByUser = Machine.Runs.Values
+            .GroupBy(a => a.Username, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(runs => runs.Key, runs => runs.MaxBy(a => a.AcknowledgeBy)!.RunId, StringComparer.OrdinalIgnoreCase);
+        var sessions = Machine.SignedInUsers.Select(u => new SessionView(u, runByUser.GetValueOrDefault(u)))
+            .Concat(runByUser.Where(r => !Machine.SignedInUsers.Contains(r.Key, StringComparer.OrdinalIgnoreCase)).Select(r => new SessionView(r.Key, r.Value)))
             .ToList();
         var status = Machine.Maintenance ? MachineStatus.Maintenance : Machine.Online ? MachineStatus.Online : MachineStatus.Offline;
         return new MachineView(Id, Machine.Name, Machine.Description, status, Machine.Kind, Machine.MaxSessions, Machine.GroupId, sessions,

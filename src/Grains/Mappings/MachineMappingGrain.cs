@@ -26,7 +26,7 @@ public sealed class MachineMappingGrain(
 
     private string Id => GetPrimaryKeyString();
 
-    private string Resource => GrainId.ToString();
+    private AuditResource Resource => AuditResource.Mapping(Id);
 
     private MappingState Current => state.State;
 

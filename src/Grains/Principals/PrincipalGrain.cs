@@ -7,6 +7,7 @@ namespace MachineGrid.Grains;
 public sealed class PrincipalGrain(
     [PersistentState("principal")] IPersistentState<PrincipalState> state,
     ApiKeys keys,
+    KeyRevocations revocations,
     AuditTrail audit,
     IOptions<GridOptions> options) : Grain, IPrincipalGrain
 {
@@ -27,18 +28,20 @@ public sealed class PrincipalGrain(
         DomainException.Require((roles & ~AllRoles) == 0, "roles has an unknown role.");
         var key = ApiKeys.NewKey();
         var view = await SaveAsync(Validate.Name(name, "name", options.Value.MaxNameLength), roles, key);
-        await audit.RecordAsync(actor.Id, "principal.create", $"principal {view.Id}", null, new { view.Name, view.Roles });
+        await audit.RecordAsync(actor.Id, "principal.create", AuditResource.Principal(view.Id), null, new { view.Name, view.Roles });
         return new CreatedPrincipal(view, key);
     }
 
     /// <inheritdoc />
-    public async Task Bootstrap(string name, string apiKey)
+    public async Task<bool> Bootstrap(string name, string apiKey)
     {
-        if (!state.State.Created)
+        if (state.State.Created && state.State.KeyHash is { Length: > 0 } stored && await keys.ExistsAsync(stored))
         {
-            await SaveAsync(name, EnvironmentRoles.EnvironmentAdmin, apiKey);
-            await audit.RecordAsync("system", "principal.bootstrap", $"principal {GetPrimaryKeyString()}", null, new { name });
+            return false;
         }
+        await SaveAsync(name, EnvironmentRoles.EnvironmentAdmin, apiKey);
+        await audit.RecordAsync("system", "principal.bootstrap", AuditResource.Principal(GetPrimaryKeyString()), null, new { name });
+        return true;
     }
 
     /// <inheritdoc />
@@ -55,11 +58,34 @@ public sealed class PrincipalGrain(
         return Task.FromResult(View());
     }
 
+    /// <inheritdoc />
+    public async Task Delete(Actor actor)
+    {
+        if (!actor.IsAdmin)
+        {
+            throw new DomainException(DomainErrorCode.Forbidden, "Only Environment Admins may delete principals.");
+        }
+        if (!state.State.Created)
+        {
+            throw new DomainException(DomainErrorCode.NotFound, $"Principal {GetPrimaryKeyString()} does not exist.");
+        }
+        if (actor.Id == GetPrimaryKeyString())
+        {
+            throw new DomainException(DomainErrorCode.InvalidState, $"{actor.Name} may not delete themself.");
+        }
+        var before = new { state.State.Name, state.State.Roles };
+        await (state.State.KeyHash is { Length: > 0 } keyHash ? keys.RemoveAsync(keyHash) : keys.RemoveAllOfAsync(GetPrimaryKeyString()));
+        await state.ClearStateAsync();
+        await revocations.RevokeAsync(new KeyHolder(KeyHolderKind.Principal, GetPrimaryKeyString()));
+        await audit.RecordAsync(actor.Id, "principal.delete", AuditResource.Principal(GetPrimaryKeyString()), before, null);
+    }
+
     private async Task<PrincipalView> SaveAsync(string name, EnvironmentRoles roles, string key)
     {
         state.State.Created = true;
         state.State.Name = name;
         state.State.Roles = roles;
+        state.State.KeyHash = ApiKeys.HashOf(key);
         await state.WriteStateAsync();
         var view = View();
         await keys.AddAsync(key, view);

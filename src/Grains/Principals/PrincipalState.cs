@@ -11,4 +11,7 @@ public sealed class PrincipalState
 
     /// <summary>Environment roles.</summary>
     public EnvironmentRoles Roles { get; set; }
+
+    /// <summary>The hash its API key is stored under in <see cref="ApiKeys"/>; empty for principals stored before it was kept.</summary>
+    public string KeyHash { get; set; } = "";
 }

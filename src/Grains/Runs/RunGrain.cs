@@ -25,6 +25,8 @@ public sealed class RunGrain(
 
     private bool Ended => RunIndex.IsEnded(Run.Status);
 
+    private AuditResource Resource => AuditResource.Run(GetPrimaryKeyString());
+
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -100,7 +102,7 @@ public sealed class RunGrain(
         // The audit entry joins the run's first write: the submission happened even if its group then refuses the run.
         var saved = Task.WhenAll(
             SaveAsync(),
-            audit.RecordAsync(actor.Id, "run.submit", this.GetGrainId().ToString(), null, new { connectionId, flowId, Run.RunMode, Run.Priority, route.GroupId }));
+            audit.RecordAsync(actor.Id, "run.submit", Resource, null, new { connectionId, flowId, Run.RunMode, Run.Priority, route.GroupId }));
         // Storage makes writes durable in the order they were made, so the group's write, made after the run's, never
         // outlives it in a crash; the two share a flush instead of waiting one for the other.
         var enqueued = GrainFactory.GetGrain<IMachineGroupGrain>(route.GroupId).Enqueue(ToQueued(route.Plan));
@@ -119,7 +121,7 @@ public sealed class RunGrain(
         }
         catch (DomainException ex)
         {
-            await EndAsync(RunStatus.Failed, ex.Code.ToString());
+            await EndAsync(RunStatus.Failed, ex.Code.ToString(), ex.Message);
             throw;
         }
         return View();
@@ -170,7 +172,7 @@ public sealed class RunGrain(
         }
         await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).Remove(GetPrimaryKeyString());
         await EndAsync(RunStatus.Cancelled, RunStatusReason.CancelledByUser);
-        await audit.RecordAsync(actor.Id, "run.cancel", this.GetGrainId().ToString(), null, new { Run.Status });
+        await audit.RecordAsync(actor.Id, "run.cancel", Resource, null, new { Run.Status });
         return View();
     }
 
@@ -184,7 +186,7 @@ public sealed class RunGrain(
         var before = Run.Priority;
         Run.Priority = priority;
         await SaveAsync();
-        await audit.RecordAsync(actor.Id, "run.priority", this.GetGrainId().ToString(), new { priority = before }, new { priority });
+        await audit.RecordAsync(actor.Id, "run.priority", Resource, new { priority = before }, new { priority });
         return View();
     }
 
@@ -194,7 +196,7 @@ public sealed class RunGrain(
         await DemandAccessAsync(actor, manage: true);
         DemandQueued();
         await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).MoveToTop(GetPrimaryKeyString());
-        await audit.RecordAsync(actor.Id, "run.move-to-top", this.GetGrainId().ToString(), null, null);
+        await audit.RecordAsync(actor.Id, "run.move-to-top", Resource, null, null);
         return View();
     }
 
@@ -262,7 +264,7 @@ public sealed class RunGrain(
     }
 
     /// <inheritdoc />
-    Task IRunGrain.Ended(RunStatus status, string reason) => !Run.Created || Ended ? Task.CompletedTask : EndAsync(status, reason);
+    Task IRunGrain.Ended(RunStatus status, string reason, string? error) => !Run.Created || Ended ? Task.CompletedTask : EndAsync(status, reason, error);
 
     /// <summary>Writes the state and, in the same group commit, moves the run's index rows.</summary>
     private Task SaveAsync() => Task.WhenAll(IndexAsync(), state.WriteStateAsync());
@@ -326,10 +328,11 @@ public sealed class RunGrain(
         Run.Attempts = attempts;
     }
 
-    private async Task EndAsync(RunStatus status, string reason)
+    private async Task EndAsync(RunStatus status, string reason, string? error = null)
     {
         Run.Status = status;
         Run.StatusReason = reason;
+        Run.Error = error ?? Run.Error;
         Run.EndedAt = TimeProvider.GetUtcNow();
         // The view filed in the run index is the ended run's record (see OnActivateAsync): its state is not written again.
         await IndexAsync();

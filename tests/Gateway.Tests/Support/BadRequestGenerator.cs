@@ -116,8 +116,8 @@ public sealed class BadRequestGenerator(SeededStore seed, string adminKey, Rando
 
     private static readonly Field[] Heartbeat =
     [
-        new("agentInstanceId", FieldKind.Id),
-        new("fingerprint", FieldKind.Name),
+        new("agentInstanceId", FieldKind.Id, Required: false),
+        new("fingerprint", FieldKind.Name, Required: false),
         new("sessions", FieldKind.ObjectList, Required: false, Fields: [new("user", FieldKind.Name)]),
         new("status", FieldKind.Enum, Required: false, Values: ["Online", "Maintenance"]),
     ];

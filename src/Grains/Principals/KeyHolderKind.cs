@@ -1,0 +1,11 @@
+namespace MachineGrid.Grains;
+
+/// <summary>What holds an API key.</summary>
+public enum KeyHolderKind
+{
+    /// <summary>A user principal.</summary>
+    Principal,
+
+    /// <summary>A machine.</summary>
+    Machine,
+}
