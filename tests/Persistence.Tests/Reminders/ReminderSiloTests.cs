@@ -17,16 +17,14 @@ public sealed class ReminderSiloTests(PostgresServer postgres)
     [InlineData(Database.Postgres)]
     public async Task A_reminder_fires_and_fires_again_in_a_new_cluster_on_the_same_database(Database database)
     {
-        var location = database == Database.Sqlite
-            ? Path.Combine(TestData.NewDirectory("reminder-silo"), "grid.db")
-            : await postgres.CreateDatabaseAsync();
+        var location = await StorageClusters.NewLocationAsync(database, postgres);
         var key = $"grain-{Guid.NewGuid():N}";
         string? etag;
 
         var firstTicks = new ReminderTicks();
         await using (var cluster = await StartClusterAsync(database, location, firstTicks))
         {
-            var grain = Grains(cluster).GetGrain<IReminderTestGrain>(key);
+            var grain = cluster.Grains().GetGrain<IReminderTestGrain>(key);
             await grain.Register(TimeSpan.FromMilliseconds(100), Period);
             await Eventually.True(() => firstTicks.Count(key, ReminderTestGrain.ReminderName) >= 2, "the reminder fired twice");
 
@@ -42,7 +40,7 @@ public sealed class ReminderSiloTests(PostgresServer postgres)
         {
             await Eventually.True(() => secondTicks.Count(key, ReminderTestGrain.ReminderName) >= 1, "the stored reminder fired in the new cluster");
 
-            var grain = Grains(cluster).GetGrain<IReminderTestGrain>(key);
+            var grain = cluster.Grains().GetGrain<IReminderTestGrain>(key);
             var table = Table(cluster);
             var rows = (await table.ReadRows(grain.GetGrainId())).Reminders;
             Assert.Equal(etag, Assert.Single(rows).ETag);
@@ -53,44 +51,13 @@ public sealed class ReminderSiloTests(PostgresServer postgres)
         }
     }
 
-    /// <summary>The silo's own grain factory: the cases need no client, whose start would double a cluster's.</summary>
-    private static IGrainFactory Grains(InProcessTestCluster cluster) => cluster.GetSiloServiceProvider().GetRequiredService<IGrainFactory>();
-
     private static IReminderTable Table(InProcessTestCluster cluster) =>
         Assert.IsType<SqlReminderTable>(cluster.GetSiloServiceProvider().GetRequiredService<IReminderTable>());
 
-    private static async Task<InProcessTestCluster> StartClusterAsync(Database database, string location, ReminderTicks ticks)
-    {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.Options.ConfigureFileLogging = false;
-        builder.Options.InitializeClientOnDeploy = false;
-        builder.ConfigureSilo((_, silo) =>
+    private static Task<InProcessTestCluster> StartClusterAsync(Database database, string location, ReminderTicks ticks) =>
+        StorageClusters.StartAsync(database, location, silo =>
         {
-            silo.AddMachineGridStorage(options =>
-            {
-                if (database == Database.Sqlite)
-                {
-                    options.UseSqlite(location);
-                }
-                else
-                {
-                    options.UsePostgres(location);
-                }
-                options.Membership = false;
-            });
             silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromMilliseconds(500));
             silo.Services.AddSingleton(ticks);
         });
-        var cluster = builder.Build();
-        try
-        {
-            await cluster.DeployAsync();
-        }
-        catch
-        {
-            await cluster.DisposeAsync();
-            throw;
-        }
-        return cluster;
-    }
 }

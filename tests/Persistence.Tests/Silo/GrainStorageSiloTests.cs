@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
-using Orleans.Hosting;
-using Orleans.TestingHost;
 
 namespace MachineGrid.Persistence.Tests.Silo;
 
@@ -14,28 +12,26 @@ public sealed class GrainStorageSiloTests(PostgresServer postgres)
     [InlineData(Database.Postgres)]
     public async Task A_grains_state_and_its_rows_survive_a_new_cluster_and_unreadable_state_fails_its_activation(Database database)
     {
-        var location = database == Database.Sqlite
-            ? Path.Combine(TestData.NewDirectory("grain-silo"), "grid.db")
-            : await postgres.CreateDatabaseAsync();
+        var location = await StorageClusters.NewLocationAsync(database, postgres);
 
-        await using (var cluster = await StartClusterAsync(database, location))
+        await using (var cluster = await StorageClusters.StartAsync(database, location))
         {
-            var counter = Grains(cluster).GetGrain<ICounterGrain>("a");
-            await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Grains(cluster).GetGrain<ICounterGrain>($"many-{i}").Increment()));
+            var counter = cluster.Grains().GetGrain<ICounterGrain>("a");
+            await Task.WhenAll(Enumerable.Range(0, 20).Select(i => cluster.Grains().GetGrain<ICounterGrain>($"many-{i}").Increment()));
             Assert.Equal(1, await counter.Increment());
             Assert.Equal(2, await counter.Increment());
             await cluster.StopAllSilosAsync();
         }
 
-        await using (var cluster = await StartClusterAsync(database, location))
+        await using (var cluster = await StorageClusters.StartAsync(database, location))
         {
-            Assert.Equal(2, await Grains(cluster).GetGrain<ICounterGrain>("a").Get());
-            Assert.Equal(1, await Grains(cluster).GetGrain<ICounterGrain>("many-7").Get());
+            Assert.Equal(2, await cluster.Grains().GetGrain<ICounterGrain>("a").Get());
+            Assert.Equal(1, await cluster.Grains().GetGrain<ICounterGrain>("many-7").Get());
             var readModel = cluster.GetSiloServiceProvider().GetRequiredService<IReadModel>();
             Assert.Equal(["a/000001", "a/000002"], (await readModel.ScanAsync("counts", "a/", null, 10)).Select(row => row.Key));
 
             var store = cluster.GetSiloServiceProvider().GetRequiredService<MachineGridStore>();
-            var broken = Grains(cluster).GetGrain<ICounterGrain>("broken");
+            var broken = cluster.Grains().GetGrain<ICounterGrain>("broken");
             await using (var connection = await store.Database.OpenConnectionAsync(CancellationToken.None))
             {
                 await using var command = connection.CreateCommand();
@@ -49,37 +45,5 @@ public sealed class GrainStorageSiloTests(PostgresServer postgres)
             Assert.Equal("""{"count": [1, 2]}""", stored!.Json);
             await cluster.StopAllSilosAsync();
         }
-    }
-
-    private static IGrainFactory Grains(InProcessTestCluster cluster) => cluster.GetSiloServiceProvider().GetRequiredService<IGrainFactory>();
-
-    private static async Task<InProcessTestCluster> StartClusterAsync(Database database, string location)
-    {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.Options.ConfigureFileLogging = false;
-        builder.Options.InitializeClientOnDeploy = false;
-        builder.ConfigureSilo((_, silo) => silo.AddMachineGridStorage(options =>
-        {
-            if (database == Database.Sqlite)
-            {
-                options.UseSqlite(location);
-            }
-            else
-            {
-                options.UsePostgres(location);
-            }
-            options.Membership = false;
-        }));
-        var cluster = builder.Build();
-        try
-        {
-            await cluster.DeployAsync();
-        }
-        catch
-        {
-            await cluster.DisposeAsync();
-            throw;
-        }
-        return cluster;
     }
 }
