@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using MachineGrid.Bench.Baseline;
 using MachineGrid.Bench.Calls;
 using MachineGrid.Bench.Heap;
 using MachineGrid.Bench.Lifecycle;
@@ -10,7 +11,12 @@ switch (args)
         return;
     case ["lifecycle", .. var rest]:
         var lifecycle = LifecycleOptions.ForLifecycle(new BenchArguments(rest));
-        Environment.ExitCode = await BenchStop.RunAsync(() => lifecycle.Mode == "http" ? HttpLifecycle.RunAsync(lifecycle) : InProcessLifecycle.RunAsync(lifecycle));
+        Environment.ExitCode = await BenchStop.RunAsync(() => lifecycle.Mode switch
+        {
+            "http" => HttpLifecycle.RunAsync(lifecycle),
+            "baseline" => BaselineLifecycle.RunAsync(lifecycle),
+            _ => InProcessLifecycle.RunAsync(lifecycle),
+        });
         return;
     case ["heap", var core, .. var rest]:
         HeapCensus.Run(core, rest is ["--top", var top] ? int.Parse(top, System.Globalization.CultureInfo.InvariantCulture) : 25);

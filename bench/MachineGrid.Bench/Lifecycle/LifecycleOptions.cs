@@ -1,7 +1,7 @@
 namespace MachineGrid.Bench.Lifecycle;
 
 /// <summary>What the lifecycle and burst scenarios run.</summary>
-/// <param name="Mode"><c>inproc</c> (grains called directly) or <c>http</c> (over the REST gateway on Kestrel).</param>
+/// <param name="Mode"><c>inproc</c> (grains called directly), <c>http</c> (over the REST gateway on Kestrel) or <c>baseline</c> (a plain PostgreSQL queue table, no grid).</param>
 /// <param name="Storage"><c>sqlite</c> or <c>postgres</c>; <c>memory</c> (not durable) for profiling only.</param>
 /// <param name="Postgres">A PostgreSQL connection string; when null with postgres storage a throwaway server is started.</param>
 /// <param name="Groups">Machine groups.</param>
@@ -13,6 +13,7 @@ namespace MachineGrid.Bench.Lifecycle;
 /// <param name="Profile">Also count grain calls per grain type and sample allocations by type.</param>
 /// <param name="KeepData">Leave the data folder (SQLite file) behind for inspection.</param>
 /// <param name="FlowMs">How long an in-process agent runs each flow (between start and complete); 0 completes at once.</param>
+/// <param name="PollMs">Baseline only: idle machines poll every this many ms instead of waiting for a NOTIFY; 0 uses NOTIFY.</param>
 public sealed record LifecycleOptions(
     string Mode,
     string Storage,
@@ -25,7 +26,8 @@ public sealed record LifecycleOptions(
     int Concurrency,
     bool Profile,
     bool KeepData,
-    int FlowMs = 0)
+    int FlowMs = 0,
+    int PollMs = 0)
 {
     /// <summary>Every machine of the fleet.</summary>
     public int Machines => Groups * MachinesPerGroup;
@@ -36,9 +38,10 @@ public sealed record LifecycleOptions(
         var groups = args.Number("groups", 20);
         var perGroup = args.Number("machines-per-group", 50);
         var sessions = args.Number("sessions", 1);
+        var mode = args.Choice("mode", "inproc", "inproc", "http", "baseline");
         return new LifecycleOptions(
-            args.Choice("mode", "inproc", "inproc", "http"),
-            args.Choice("storage", "sqlite", "sqlite", "postgres", "memory"),
+            mode,
+            mode == "baseline" ? args.Choice("storage", "postgres", "postgres") : args.Choice("storage", "sqlite", "sqlite", "postgres", "memory"),
             args.Optional("postgres"),
             groups,
             perGroup,
@@ -48,7 +51,8 @@ public sealed record LifecycleOptions(
             args.Number("concurrency", groups * perGroup * sessions),
             args.Flag("profile"),
             args.Flag("keep-data"),
-            args.Number("flow-ms", 0));
+            args.Number("flow-ms", 0),
+            args.Number("poll-ms", 0));
     }
 
     /// <summary>The burst scenario's options: one group, every run submitted at once.</summary>
