@@ -69,14 +69,7 @@ public sealed class DataProtectionKeyTests(PostgresServer postgres)
     public async Task Legacy_key_files_are_imported_once_and_keep_decrypting(Database database)
     {
         var keysDirectory = TestData.NewDirectory("keys");
-        string protectedPayload;
-        await using (var legacy = new ServiceCollection()
-            .AddDataProtection().SetApplicationName("MachineGrid").PersistKeysToFileSystem(new DirectoryInfo(keysDirectory)).Services
-            .BuildServiceProvider())
-        {
-            protectedPayload = Protector(legacy).Protect("from the file system");
-            legacy.GetRequiredService<IKeyManager>().CreateNewKey(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(90));
-        }
+        var protectedPayload = await ProtectWithLegacyKeyFilesAsync(keysDirectory, extraKeys: 1);
         var files = Directory.GetFiles(keysDirectory, "*.xml");
         Assert.Equal(2, files.Length);
 
@@ -103,13 +96,7 @@ public sealed class DataProtectionKeyTests(PostgresServer postgres)
     public async Task The_builder_imports_legacy_files_into_an_empty_table_before_its_first_key(Database database)
     {
         var keysDirectory = TestData.NewDirectory("keys");
-        string protectedPayload;
-        await using (var legacy = new ServiceCollection()
-            .AddDataProtection().SetApplicationName("MachineGrid").PersistKeysToFileSystem(new DirectoryInfo(keysDirectory)).Services
-            .BuildServiceProvider())
-        {
-            protectedPayload = Protector(legacy).Protect("from the file system");
-        }
+        var protectedPayload = await ProtectWithLegacyKeyFilesAsync(keysDirectory, extraKeys: 0);
 
         await using var storage = await StorageUnderTest.OpenAsync(database, postgres);
         await using (var silo = Silo(storage.Store, keysDirectory))
@@ -191,4 +178,18 @@ public sealed class DataProtectionKeyTests(PostgresServer postgres)
 
     private static Guid[] KeyIds(IServiceProvider services) =>
         [.. services.GetRequiredService<IKeyManager>().GetAllKeys().Select(key => key.KeyId).Order()];
+
+    /// <summary>Protects a payload the way a silo did before keys moved into storage: with key files in a folder.</summary>
+    private static async Task<string> ProtectWithLegacyKeyFilesAsync(string keysDirectory, int extraKeys)
+    {
+        await using var legacy = new ServiceCollection()
+            .AddDataProtection().SetApplicationName("MachineGrid").PersistKeysToFileSystem(new DirectoryInfo(keysDirectory)).Services
+            .BuildServiceProvider();
+        var payload = Protector(legacy).Protect("from the file system");
+        for (var i = 0; i < extraKeys; i++)
+        {
+            legacy.GetRequiredService<IKeyManager>().CreateNewKey(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(90));
+        }
+        return payload;
+    }
 }
