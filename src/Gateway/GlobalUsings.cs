@@ -1,5 +1,5 @@
 global using MachineGrid.Grains;
-global using MachineGrid.Runtime;
+global using Orleans;
 global using Microsoft.AspNetCore.Builder;
 global using Microsoft.AspNetCore.Http;
 global using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,5 +1,9 @@
+using System.Net;
+using System.Net.Sockets;
+using MachineGrid.Gateway;
 using MachineGrid.Grains;
-using MachineGrid.Runtime.Hosting;
+using MachineGrid.Persistence;
+using Orleans.Configuration;
 
 namespace MachineGrid.Silo;
 
@@ -7,27 +11,42 @@ namespace MachineGrid.Silo;
 public static class SiloHostExtensions
 {
     /// <summary>
-    /// Adds the grain runtime on the configured storage: PostgreSQL when a connection string is given, else SQLite under
-    /// the data folder. Call it before the host starts: it also sets how the process completes socket operations
-    /// (<see cref="InlineSocketCompletions"/>).
+    /// Adds an Orleans silo with the grid's grains on the configured storage: PostgreSQL (with its membership table)
+    /// when a connection string is given, else SQLite under the data folder with localhost clustering. Call it before
+    /// the host starts: it also sets how the process completes socket operations (<see cref="InlineSocketCompletions"/>).
     /// </summary>
     public static IHostApplicationBuilder AddMachineGridSilo(this IHostApplicationBuilder builder)
     {
         InlineSocketCompletions.EnableUnlessSet();
         var settings = builder.Configuration.GetSection("MachineGrid").Get<SiloSettings>() ?? new SiloSettings();
         var data = Path.GetFullPath(settings.Data);
-        builder.Services.AddMachineGridRuntime(options =>
+        var siloPort = settings.SiloPort == 0 ? FreePort() : settings.SiloPort;
+        var gatewayPort = settings.GatewayPort == 0 ? FreePort() : settings.GatewayPort;
+        var limits = builder.Configuration.GetSection("MachineGrid:Limits");
+        var postgres = !string.IsNullOrWhiteSpace(settings.Postgres);
+        builder.Services.AddSingleton(new StorageDescription(postgres ? "PostgreSQL" : $"SQLite {Path.Combine(data, "machinegrid.db")}"));
+        builder.UseOrleans(silo =>
         {
-            if (!string.IsNullOrWhiteSpace(settings.Postgres))
+            if (postgres)
             {
-                options.UsePostgres(settings.Postgres);
+                silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ClusterId));
+                silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort, listenOnAnyHostAddress: false);
+                silo.AddMachineGridStorage(o => o.UsePostgres(settings.Postgres!).UseGridStateJson());
             }
             else
             {
-                options.UseSqlite(Path.Combine(data, "machinegrid.db"));
+                silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: settings.ClusterId, clusterId: settings.ClusterId);
+                silo.AddMachineGridStorage(o => o.UseSqlite(Path.Combine(data, "machinegrid.db")).UseGridStateJson());
             }
-            builder.Services.AddMachineGridGrains(options, Path.Combine(data, "keys"), limits => builder.Configuration.GetSection("MachineGrid:Limits").Bind(limits));
+            silo.AddMachineGridGrains(Path.Combine(data, "keys"), o => limits.Bind(o));
         });
         return builder;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -8,6 +8,8 @@ public sealed class SiloSettings
     {
         ["--data"] = "MachineGrid:Data",
         ["--postgres"] = "MachineGrid:Postgres",
+        ["--silo-port"] = "MachineGrid:SiloPort",
+        ["--gateway-port"] = "MachineGrid:GatewayPort",
     };
 
     /// <summary>Folder of the embedded SQLite database. Default <c>./data</c>.</summary>
@@ -15,4 +17,13 @@ public sealed class SiloSettings
 
     /// <summary>A PostgreSQL connection string; when set, it is used instead of SQLite.</summary>
     public string? Postgres { get; set; }
+
+    /// <summary>Port silos talk to each other on; 0 picks a free one.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port grain clients connect to; 0 picks a free one.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Orleans' cluster id: silos and clients with the same id and database form one cluster.</summary>
+    public string ClusterId { get; set; } = "machinegrid";
 }

@@ -1,5 +1,4 @@
 using MachineGrid.Grains;
-using MachineGrid.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,3 @@
-using MachineGrid.Runtime.Diagnostics;
 using Microsoft.Extensions.FileProviders;
 
 namespace MachineGrid.Gateway;
@@ -15,7 +14,6 @@ public static class DashboardExtensions
     /// <summary>Registers the runtime statistics, the statistics sampler, event tickets and the event broadcaster.</summary>
     public static IServiceCollection AddMachineGridDashboard(this IServiceCollection services)
     {
-        services.AddSingleton<RuntimeStatistics>();
         services.AddSingleton<EventTickets>();
         services.AddSingleton<EventStreamSlots>();
         services.AddSingleton<EventBroadcaster>();

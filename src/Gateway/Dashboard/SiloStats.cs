@@ -1,17 +1,19 @@
 namespace MachineGrid.Gateway;
 
-/// <summary>One silo: this process until silos form a cluster.</summary>
-/// <param name="Name">Host name and process id.</param>
-/// <param name="Addresses">Where its gateway listens.</param>
-/// <param name="Storage">The storage it writes to.</param>
+/// <summary>One silo of the cluster, as Orleans' management grain reports it.</summary>
+/// <param name="Name">The silo's name.</param>
+/// <param name="Addresses">Its silo address.</param>
+/// <param name="Status">Its membership status (Active, ShuttingDown, ...).</param>
+/// <param name="Storage">The storage the cluster writes to.</param>
 /// <param name="StartedAt">When it started.</param>
 /// <param name="UptimeSeconds">Seconds since then.</param>
 /// <param name="Activations">Live activations.</param>
-/// <param name="CallsPerSecond">Grain calls per second over the last second.</param>
-/// <param name="EventStreams">Open dashboard event streams.</param>
+/// <param name="CallsPerSecond">Messages it received per second over the last second.</param>
+/// <param name="EventStreams">Dashboard event streams open on this gateway.</param>
 public sealed record SiloStats(
     string Name,
     IReadOnlyList<string> Addresses,
+    string Status,
     string Storage,
     DateTimeOffset StartedAt,
     double UptimeSeconds,

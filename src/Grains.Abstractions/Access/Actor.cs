@@ -4,6 +4,7 @@ namespace MachineGrid.Grains;
 /// <param name="Id">Principal id.</param>
 /// <param name="Name">Display name.</param>
 /// <param name="Roles">Environment security roles.</param>
+[GenerateSerializer, Immutable, Alias("mg.Actor")]
 public sealed record Actor(string Id, string Name, EnvironmentRoles Roles)
 {
     /// <summary>Whether the actor holds the Environment Admin role.</summary>

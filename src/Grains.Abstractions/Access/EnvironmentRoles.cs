@@ -1,6 +1,7 @@
 namespace MachineGrid.Grains;
 
 /// <summary>Security roles a principal holds in the environment.</summary>
+[GenerateSerializer, Alias("mg.EnvironmentRoles")]
 [Flags]
 public enum EnvironmentRoles
 {

@@ -1,6 +1,7 @@
 namespace MachineGrid.Grains;
 
 /// <summary>Access a principal has to one resource, weakest first.</summary>
+[GenerateSerializer, Alias("mg.ResourceAccess")]
 public enum ResourceAccess
 {
     /// <summary>May use the resource (run flows on a group or machine; use a credential in connections).</summary>

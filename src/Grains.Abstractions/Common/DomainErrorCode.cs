@@ -1,6 +1,7 @@
 namespace MachineGrid.Grains;
 
 /// <summary>Stable error codes of domain operations; the gateway returns them as the problem <c>code</c>.</summary>
+[GenerateSerializer, Alias("mg.DomainErrorCode")]
 public enum DomainErrorCode
 {
     /// <summary>The request is malformed or out of range.</summary>

@@ -1,6 +1,7 @@
 namespace MachineGrid.Grains;
 
 /// <summary>Whether a connection can be used.</summary>
+[GenerateSerializer, Alias("mg.ConnectionStatus")]
 public enum ConnectionStatus
 {
     /// <summary>Usable.</summary>

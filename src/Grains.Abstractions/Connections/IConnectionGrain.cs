@@ -1,8 +1,9 @@
-using MachineGrid.Runtime;
+using Orleans.Concurrency;
 
 namespace MachineGrid.Grains;
 
 /// <summary>A desktop flow connection (key: connection id).</summary>
+[Alias("mg.IConnectionGrain")]
 public interface IConnectionGrain : IGrainWithStringKey
 {
     /// <summary>Creates the connection; the actor needs User access to the target and to the credential or mapping.</summary>

@@ -1,6 +1,7 @@
 namespace MachineGrid.Grains;
 
 /// <summary>Where a credential's secret lives.</summary>
+[GenerateSerializer, Alias("mg.CredentialStore")]
 public enum CredentialStore
 {
     /// <summary>Encrypted at rest in MachineGrid's own storage.</summary>

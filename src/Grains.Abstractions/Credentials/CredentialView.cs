@@ -1,6 +1,7 @@
 namespace MachineGrid.Grains;
 
 /// <summary>A credential as callers see it: never the secret.</summary>
+[GenerateSerializer, Immutable, Alias("mg.CredentialView")]
 public sealed record CredentialView(
     string Id,
     string Name,
@@ -13,4 +14,5 @@ public sealed record CredentialView(
     IReadOnlyList<CredentialFailure> Failures);
 
 /// <summary>A machine on which the credential failed to sign in.</summary>
+[GenerateSerializer, Immutable, Alias("mg.CredentialFailure")]
 public sealed record CredentialFailure(string MachineId, string Reason, DateTimeOffset At);

@@ -1,8 +1,9 @@
-using MachineGrid.Runtime;
+using Orleans.Concurrency;
 
 namespace MachineGrid.Grains;
 
 /// <summary>A credential (key: credential id). Its secret leaves the grain only for the agent a run is assigned to.</summary>
+[Alias("mg.ICredentialGrain")]
 public interface ICredentialGrain : IGrainWithStringKey
 {
     /// <summary>Creates the credential; the actor becomes its owner.</summary>

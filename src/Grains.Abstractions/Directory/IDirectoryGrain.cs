@@ -1,4 +1,4 @@
-using MachineGrid.Runtime;
+using Orleans.Concurrency;
 
 namespace MachineGrid.Grains;
 
@@ -6,6 +6,7 @@ namespace MachineGrid.Grains;
 /// Lists resources from query-side indexes kept in storage, so listing never scans grains (any key; one per environment).
 /// Non-admins see what they own or was shared with them; admins see everything.
 /// </summary>
+[Alias("mg.IDirectoryGrain")]
 public interface IDirectoryGrain : IGrainWithStringKey
 {
     /// <summary>The groups visible to the actor with the group list's columns.</summary>

@@ -1,6 +1,7 @@
 namespace MachineGrid.Grains;
 
 /// <summary>A machine group with the columns of the group list.</summary>
+[GenerateSerializer, Immutable, Alias("mg.GroupView")]
 public sealed record GroupView(
     string Id,
     string Name,

@@ -1,8 +1,9 @@
-using MachineGrid.Runtime;
+using Orleans.Concurrency;
 
 namespace MachineGrid.Grains;
 
 /// <summary>A machine group (key: group id): members, password, access, and the run queue with its scheduler.</summary>
+[Alias("mg.IMachineGroupGrain")]
 public interface IMachineGroupGrain : IGrainWithStringKey, IRemindable
 {
     /// <summary>Creates the group; the actor becomes its owner.</summary>

@@ -8,4 +8,5 @@ namespace MachineGrid.Grains;
 /// <param name="MaxSessions">Sessions it can run at once.</param>
 /// <param name="SignedInUsers">Users with an open session.</param>
 /// <param name="FailedCredentials">Credentials that failed to sign in on it.</param>
+[GenerateSerializer, Immutable, Alias("mg.MachineAvailability")]
 public sealed record MachineAvailability(string MachineId, string Name, bool Online, bool Maintenance, int MaxSessions, IReadOnlyList<string> SignedInUsers, IReadOnlyList<string> FailedCredentials);

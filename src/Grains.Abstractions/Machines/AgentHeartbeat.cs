@@ -5,4 +5,5 @@ namespace MachineGrid.Grains;
 /// <param name="Fingerprint">Hardware identity, if the agent sends one; it must match the registration.</param>
 /// <param name="SignedInUsers">Users with an open session on the machine.</param>
 /// <param name="Maintenance">When set, turns maintenance mode on or off.</param>
+[GenerateSerializer, Immutable, Alias("mg.AgentHeartbeat")]
 public sealed record AgentHeartbeat(string? AgentInstanceId, string? Fingerprint, IReadOnlyList<string> SignedInUsers, bool? Maintenance = null);

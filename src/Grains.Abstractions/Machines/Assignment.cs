@@ -9,4 +9,5 @@ namespace MachineGrid.Grains;
 /// <param name="AcknowledgeBy">The agent must acknowledge the start before this time or the assignment is revoked.</param>
 /// <param name="RunDeadline">When the run times out.</param>
 /// <param name="EnqueuedAt">When the run was submitted (its place in run lists).</param>
+[GenerateSerializer, Immutable, Alias("mg.Assignment")]
 public sealed record Assignment(string RunId, string FlowId, RunMode RunMode, string CredentialId, string Username, DateTimeOffset AcknowledgeBy, DateTimeOffset RunDeadline, DateTimeOffset EnqueuedAt);

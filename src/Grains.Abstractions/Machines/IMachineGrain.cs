@@ -1,8 +1,9 @@
-using MachineGrid.Runtime;
+using Orleans.Concurrency;
 
 namespace MachineGrid.Grains;
 
 /// <summary>A registered machine (key: machine id).</summary>
+[Alias("mg.IMachineGrain")]
 public interface IMachineGrain : IGrainWithStringKey, IRemindable
 {
     /// <summary>Registers the machine; the actor becomes its owner. Needs Environment Maker, Machine Owner or Environment Admin.</summary>

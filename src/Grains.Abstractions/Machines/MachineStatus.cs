@@ -1,6 +1,7 @@
 namespace MachineGrid.Grains;
 
 /// <summary>Whether a machine can take work.</summary>
+[GenerateSerializer, Alias("mg.MachineStatus")]
 public enum MachineStatus
 {
     /// <summary>Its agent heartbeats.</summary>

@@ -1,6 +1,7 @@
 namespace MachineGrid.Grains;
 
 /// <summary>A machine as callers see it. Never carries the machine key.</summary>
+[GenerateSerializer, Immutable, Alias("mg.MachineView")]
 public sealed record MachineView(
     string Id,
     string Name,

@@ -8,4 +8,5 @@ namespace MachineGrid.Grains;
 /// <param name="AgentVersion">Version of the machine's agent.</param>
 /// <param name="Os">Operating system.</param>
 /// <param name="Fingerprint">Hardware identity reported by the agent.</param>
+[GenerateSerializer, Immutable, Alias("mg.RegisterMachine")]
 public sealed record RegisterMachine(string Name, string? Description, MachineKind Kind, int? MaxSessions, string AgentVersion, string Os, string Fingerprint);

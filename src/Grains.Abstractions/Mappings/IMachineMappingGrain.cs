@@ -1,8 +1,9 @@
-using MachineGrid.Runtime;
+using Orleans.Concurrency;
 
 namespace MachineGrid.Grains;
 
 /// <summary>A machine mapping, a kind of credential (key: mapping id).</summary>
+[Alias("mg.IMachineMappingGrain")]
 public interface IMachineMappingGrain : IGrainWithStringKey
 {
     /// <summary>Creates the mapping.</summary>

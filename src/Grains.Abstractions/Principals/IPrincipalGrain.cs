@@ -1,8 +1,9 @@
-using MachineGrid.Runtime;
+using Orleans.Concurrency;
 
 namespace MachineGrid.Grains;
 
 /// <summary>A user principal (key: principal id) with its roles and hashed API key.</summary>
+[Alias("mg.IPrincipalGrain")]
 public interface IPrincipalGrain : IGrainWithStringKey
 {
     /// <summary>Creates the principal (Environment Admin only) and returns its API key once.</summary>

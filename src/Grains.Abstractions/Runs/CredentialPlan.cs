@@ -7,6 +7,7 @@ namespace MachineGrid.Grains;
 /// <param name="SourceId">The credential or mapping the plan comes from.</param>
 /// <param name="Default">Used on machines without their own list; null when such machines cannot be used.</param>
 /// <param name="PerMachine">Machine id → the credentials mapped to it.</param>
+[GenerateSerializer, Immutable, Alias("mg.CredentialPlan")]
 public sealed record CredentialPlan(string SourceId, CredentialOption? Default, IReadOnlyDictionary<string, IReadOnlyList<CredentialOption>> PerMachine)
 {
     /// <summary>The credentials usable on a machine.</summary>

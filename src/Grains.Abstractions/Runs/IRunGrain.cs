@@ -1,8 +1,9 @@
-using MachineGrid.Runtime;
+using Orleans.Concurrency;
 
 namespace MachineGrid.Grains;
 
 /// <summary>One run of a desktop flow (key: run id).</summary>
+[Alias("mg.IRunGrain")]
 public interface IRunGrain : IGrainWithStringKey
 {
     /// <summary>Submits the run. Submitting again with the same id returns the existing run unchanged.</summary>

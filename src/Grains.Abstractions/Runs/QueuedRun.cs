@@ -10,4 +10,5 @@ namespace MachineGrid.Grains;
 /// <param name="RunTimeout">How long it may run once started.</param>
 /// <param name="Plan">The credentials it may use, by machine.</param>
 /// <param name="MaxAttempts">How many times it may be started; a machine lost mid-run uses one.</param>
+[GenerateSerializer, Immutable, Alias("mg.QueuedRun")]
 public sealed record QueuedRun(string RunId, string FlowId, RunMode RunMode, RunPriority Priority, DateTimeOffset EnqueuedAt, DateTimeOffset QueueDeadline, TimeSpan RunTimeout, CredentialPlan Plan, int MaxAttempts);

@@ -6,4 +6,5 @@ namespace MachineGrid.Grains;
 /// <param name="AssignedAt">When it was assigned.</param>
 /// <param name="StartedAt">When the agent acknowledged its start; null while not started.</param>
 /// <param name="Attempts">Attempts including this one.</param>
+[GenerateSerializer, Immutable, Alias("mg.RunPlacement")]
 public sealed record RunPlacement(string MachineId, CredentialOption Credential, DateTimeOffset AssignedAt, DateTimeOffset? StartedAt, int Attempts);

@@ -1,6 +1,7 @@
 namespace MachineGrid.Grains;
 
 /// <summary>Queue priority; higher runs are assigned first.</summary>
+[GenerateSerializer, Alias("mg.RunPriority")]
 public enum RunPriority
 {
     /// <summary>Assigned first.</summary>

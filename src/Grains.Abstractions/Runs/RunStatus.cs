@@ -1,6 +1,7 @@
 namespace MachineGrid.Grains;
 
 /// <summary>Lifecycle of a run: Queued → Assigned → Running → Succeeded, Failed, Cancelled or TimedOut.</summary>
+[GenerateSerializer, Alias("mg.RunStatus")]
 public enum RunStatus
 {
     /// <summary>Waiting for a machine.</summary>

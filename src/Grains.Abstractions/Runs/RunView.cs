@@ -1,6 +1,7 @@
 namespace MachineGrid.Grains;
 
 /// <summary>A run as callers see it, with the machine and credential actually used, and who submitted it.</summary>
+[GenerateSerializer, Immutable, Alias("mg.RunView")]
 public sealed record RunView(
     string Id,
     RunStatus Status,
@@ -22,4 +23,5 @@ public sealed record RunView(
     PrincipalRef? SubmittedBy = null);
 
 /// <summary>The credential a run signed in with: name and username, never the secret.</summary>
+[GenerateSerializer, Immutable, Alias("mg.CredentialUsed")]
 public sealed record CredentialUsed(string Name, string Username);

@@ -1,6 +1,7 @@
 namespace MachineGrid.Grains;
 
 /// <summary>A request to run a desktop flow through a connection.</summary>
+[GenerateSerializer, Immutable, Alias("mg.SubmitRun")]
 public sealed record SubmitRun(
     string ConnectionId,
     string FlowId,

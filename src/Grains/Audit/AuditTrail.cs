@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using MachineGrid.Runtime.Persistence;
+using MachineGrid.Persistence;
 
 namespace MachineGrid.Grains;
 
@@ -9,7 +9,7 @@ namespace MachineGrid.Grains;
 /// Appends audit entries to the <c>audit</c> index table. Keys are the time in ticks plus a random suffix, so they sort
 /// by time without a shared counter and appends from many grains group-commit together. Summaries must hold no secrets.
 /// </summary>
-public sealed class AuditTrail(IIndexStore index, TimeProvider time)
+public sealed class AuditTrail(IReadModel index, TimeProvider time)
 {
     /// <summary>Stored entries are read only by <see cref="ReadAsync"/>, never embedded in HTML: quotes in summaries need no escaping.</summary>
     private static readonly JsonSerializerOptions Stored = new()
@@ -27,7 +27,7 @@ public sealed class AuditTrail(IIndexStore index, TimeProvider time)
         var at = time.GetUtcNow();
         var key = $"{at.UtcTicks:D19}-{Guid.NewGuid():N}";
         var entry = new AuditRecord(at, actorId, action, resource.ToString(), Summary(before), Summary(after));
-        return index.ApplyAsync([IndexChange.Put(Table, key, JsonSerializer.SerializeToUtf8Bytes(entry, Stored))]);
+        return index.WriteAsync([RowChange.Put(Table, key, JsonSerializer.SerializeToUtf8Bytes(entry, Stored))]);
     }
 
     /// <summary>Entries after the cursor, oldest first, and the cursor of the next page.</summary>

@@ -1,4 +1,7 @@
-using MachineGrid.Runtime.Hosting;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using MachineGrid.Persistence;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,13 +11,13 @@ namespace MachineGrid.Grains;
 public static class GridServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the domain's options, the audit trail and Data Protection (which encrypts local credential secrets at rest;
-    /// its keys are kept in <paramref name="keysDirectory"/>), and scans this assembly for grains.
+    /// Registers the domain's options, the read-model helpers and Data Protection, which encrypts local credential
+    /// secrets at rest with keys kept in the storage (so every silo shares them). Key files of an older install under
+    /// <paramref name="legacyKeysDirectory"/> are imported once.
     /// </summary>
-    public static IServiceCollection AddMachineGridGrains(this IServiceCollection services, RuntimeOptions runtime, string keysDirectory, Action<GridOptions>? configure = null)
+    public static ISiloBuilder AddMachineGridGrains(this ISiloBuilder silo, string? legacyKeysDirectory = null, Action<GridOptions>? configure = null)
     {
-        runtime.AddGrainAssembly(typeof(GridServiceCollectionExtensions).Assembly);
-        runtime.JsonResolvers.Add(GrainStateJsonContext.Default);
+        var services = silo.Services;
         services.AddOptions<GridOptions>().Configure(o => configure?.Invoke(o));
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<DirectoryIndex>();
@@ -27,7 +30,18 @@ public static class GridServiceCollectionExtensions
         services.AddSingleton<GridEvents>();
         services.AddDataProtection()
             .SetApplicationName("MachineGrid")
-            .PersistKeysToFileSystem(new DirectoryInfo(keysDirectory));
-        return services;
+            .PersistKeysToMachineGridStorage(legacyKeysDirectory);
+        return silo;
+    }
+
+    /// <summary>Stores grain state as the grains' JSON contracts expect: web settings, nulls left out, source-generated contracts first.</summary>
+    public static StorageOptions UseGridStateJson(this StorageOptions storage)
+    {
+        storage.Json = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(GrainStateJsonContext.Default, new DefaultJsonTypeInfoResolver()),
+        };
+        return storage;
     }
 }

@@ -1,4 +1,3 @@
-using MachineGrid.Runtime;
 
 namespace MachineGrid.Grains;
 

@@ -1,4 +1,3 @@
-using MachineGrid.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace MachineGrid.Grains;
@@ -17,7 +16,7 @@ public sealed class ConnectionGrain(
 
     private readonly GridOptions limits = options.Value;
 
-    private string Id => GetPrimaryKeyString();
+    private string Id => this.GetPrimaryKeyString();
 
     private AuditResource Resource => AuditResource.Connection(Id);
 
@@ -78,7 +77,7 @@ public sealed class ConnectionGrain(
             // The machine joined a group and its break notice has not arrived (or was lost). Routing is a read that
             // interleaves with other routes, so the break is recorded by a message to this grain, not written here.
             var reason = $"Machine {Current.MachineId} joined group {machineGroup}; target the group.";
-            _ = GrainFactory.GetGrain<IConnectionGrain>(GetPrimaryKeyString()).Break(reason);
+            _ = GrainFactory.GetGrain<IConnectionGrain>(this.GetPrimaryKeyString()).Break(reason);
             throw new DomainException(DomainErrorCode.ConnectionBroken, $"Connection '{Current.Name}' is broken: {reason}");
         }
         var groupId = Current.GroupId ?? GroupIds.SoloFor(Current.MachineId!);

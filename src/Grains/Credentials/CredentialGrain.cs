@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using MachineGrid.Runtime;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 
@@ -31,7 +30,7 @@ public sealed class CredentialGrain(
     private readonly GridOptions limits = options.Value;
     private (string Protected, string Plain)? decrypted;
 
-    private string Id => GetPrimaryKeyString();
+    private string Id => this.GetPrimaryKeyString();
 
     private AuditResource Resource => AuditResource.Credential(Id);
 

@@ -1,4 +1,4 @@
-using MachineGrid.Runtime.Persistence;
+using MachineGrid.Persistence;
 
 namespace MachineGrid.Grains;
 
@@ -6,16 +6,16 @@ namespace MachineGrid.Grains;
 /// The ids of deleted credentials, as rows of the <c>deletedcredentials</c> index table. A credential that does not exist
 /// tells by them whether it was deleted, which no run may use any more, or never existed.
 /// </summary>
-public sealed class DeletedCredentials(IIndexStore index)
+public sealed class DeletedCredentials(IReadModel index)
 {
     /// <summary>The index table.</summary>
     public const string Table = "deletedcredentials";
 
     /// <summary>Records that the credential was deleted.</summary>
-    public Task AddAsync(string credentialId) => index.ApplyAsync([IndexChange.Put(Table, credentialId, [])]);
+    public Task AddAsync(string credentialId) => index.WriteAsync([RowChange.Put(Table, credentialId, [])]);
 
     /// <summary>Forgets the deletion of a credential created again under its id.</summary>
-    public Task RemoveAsync(string credentialId) => index.ApplyAsync([IndexChange.Delete(Table, credentialId)]);
+    public Task RemoveAsync(string credentialId) => index.WriteAsync([RowChange.Delete(Table, credentialId)]);
 
     /// <summary>Whether the credential was deleted.</summary>
     public async Task<bool> ContainsAsync(string credentialId) =>

@@ -1,4 +1,4 @@
-using MachineGrid.Runtime.Persistence;
+using MachineGrid.Persistence;
 
 namespace MachineGrid.Grains;
 
@@ -6,7 +6,7 @@ namespace MachineGrid.Grains;
 /// Who can see which resource, as rows of the <c>directory</c> index table: <c>{kind}/all/{id}</c> for every resource and
 /// <c>{kind}/p/{principal}/{id}</c> for its owner and each share. Grains call <see cref="SyncAsync"/> whenever access changes.
 /// </summary>
-public sealed class DirectoryIndex(IIndexStore index)
+public sealed class DirectoryIndex(IReadModel index)
 {
     /// <summary>The index table.</summary>
     public const string Table = "directory";
@@ -17,20 +17,20 @@ public sealed class DirectoryIndex(IIndexStore index)
     /// </summary>
     public Task SyncAsync(string kind, string id, IReadOnlyCollection<string>? before, IReadOnlyCollection<string>? after)
     {
-        var changes = new List<IndexChange>();
+        var changes = new List<RowChange>();
         if (before is null && after is not null)
         {
-            changes.Add(IndexChange.Put(Table, $"{kind}/all/{id}", []));
+            changes.Add(RowChange.Put(Table, $"{kind}/all/{id}", []));
         }
         if (after is null && before is not null)
         {
-            changes.Add(IndexChange.Delete(Table, $"{kind}/all/{id}"));
+            changes.Add(RowChange.Delete(Table, $"{kind}/all/{id}"));
         }
         var had = before ?? [];
         var has = after ?? [];
-        changes.AddRange(had.Except(has).Select(p => IndexChange.Delete(Table, $"{kind}/p/{p}/{id}")));
-        changes.AddRange(has.Except(had).Select(p => IndexChange.Put(Table, $"{kind}/p/{p}/{id}", [])));
-        return changes.Count == 0 ? Task.CompletedTask : index.ApplyAsync(changes);
+        changes.AddRange(had.Except(has).Select(p => RowChange.Delete(Table, $"{kind}/p/{p}/{id}")));
+        changes.AddRange(has.Except(had).Select(p => RowChange.Put(Table, $"{kind}/p/{p}/{id}", [])));
+        return changes.Count == 0 ? Task.CompletedTask : index.WriteAsync(changes);
     }
 
     /// <summary>One page of resource ids visible to the actor, and the cursor of the next page.</summary>

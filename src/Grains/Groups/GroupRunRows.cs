@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MachineGrid.Runtime.Persistence;
+using MachineGrid.Persistence;
 
 namespace MachineGrid.Grains;
 
@@ -9,7 +9,7 @@ namespace MachineGrid.Grains;
 /// puts rows; a run's row is deleted by the run itself, in the same commit as its end (<see cref="RunIndex.UpdateAsync"/>),
 /// so a run its group let go is never lost to a crash before its end is on record: until then its group reads it back.
 /// </summary>
-public sealed class GroupRunRows(IIndexStore index)
+public sealed class GroupRunRows(IReadModel index)
 {
     /// <summary>The index table.</summary>
     public const string Table = "groupruns";
@@ -50,7 +50,7 @@ public sealed class GroupRunRows(IIndexStore index)
     /// </summary>
     public Task SaveAsync(string groupId, GroupRuns runs, IEnumerable<string> changed)
     {
-        var changes = new List<IndexChange>();
+        var changes = new List<RowChange>();
         foreach (var runId in changed)
         {
             var row = runs.Queued.TryGetValue(runId, out var queued) ? new GroupRunRow(queued, null)
@@ -58,14 +58,14 @@ public sealed class GroupRunRows(IIndexStore index)
                 : null;
             if (row is not null)
             {
-                changes.Add(IndexChange.Put(Table, KeyOf(groupId, runId), JsonSerializer.SerializeToUtf8Bytes(row, GrainStateJsonContext.Default.GroupRunRow)));
+                changes.Add(RowChange.Put(Table, KeyOf(groupId, runId), JsonSerializer.SerializeToUtf8Bytes(row, GrainStateJsonContext.Default.GroupRunRow)));
             }
         }
-        return changes.Count == 0 ? Task.CompletedTask : index.ApplyAsync(changes);
+        return changes.Count == 0 ? Task.CompletedTask : index.WriteAsync(changes);
     }
 
     /// <summary>Deletes the row of a run of the group that ended.</summary>
-    public static IndexChange Release(string groupId, string runId) => IndexChange.Delete(Table, KeyOf(groupId, runId));
+    public static RowChange Release(string groupId, string runId) => RowChange.Delete(Table, KeyOf(groupId, runId));
 
     private static string KeyOf(string groupId, string runId) => string.Concat(groupId, "/", runId);
 

@@ -1,4 +1,3 @@
-using MachineGrid.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace MachineGrid.Grains;
@@ -22,37 +21,45 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     private readonly AuditTrail audit;
     private readonly DirectoryIndex directory;
     private readonly GridEvents events;
+    private readonly TimeProvider time;
+    private readonly TimeSpan backstopPeriod;
+    private IGrainTimer? deadlineTimer;
+    private bool backstopRegistered;
 
     /// <summary>Creates the grain. It is reentrant: every operation changes state synchronously, then awaits a coalesced write.</summary>
     public MachineGroupGrain(
         [PersistentState("group")] IPersistentState<GroupState> state,
         GroupRunRows rows,
-        IOptions<GridOptions> options, AuditTrail audit, DirectoryIndex directory, GridEvents events)
+        IOptions<GridOptions> options, AuditTrail audit, DirectoryIndex directory, GridEvents events,
+        TimeProvider time, IOptions<ReminderOptions> reminders)
     {
+        this.time = time;
+        backstopPeriod = reminders.Value.MinimumReminderPeriod;
         this.events = events;
         this.state = state;
         this.options = options;
         this.audit = audit;
         this.directory = directory;
-        scheduler = new GroupScheduler(() => this.state.State, options.Value.AssignmentAckTimeout, () => TimeProvider.GetUtcNow());
+        scheduler = new GroupScheduler(() => this.state.State, options.Value.AssignmentAckTimeout, () => time.GetUtcNow());
         plans = new GroupPlans(() => this.state.State);
-        store = new GroupStore(rows, GetPrimaryKeyString, scheduler, () => this.state.WriteStateAsync());
-        alarm = new DeadlineAlarm(() => scheduler.NextDeadline, due => RegisterOrUpdateReminder(DeadlineReminder, due), UnregisterDeadlineReminderAsync);
+        store = new GroupStore(rows, this.GetPrimaryKeyString, scheduler, () => this.state.WriteStateAsync());
+        alarm = new DeadlineAlarm(() => scheduler.NextDeadline, ArmAsync, DisarmAsync);
     }
 
     private GroupState Group => state.State;
 
     private GridOptions Limits => options.Value;
 
-    private bool IsSolo => GroupIds.IsSolo(GetPrimaryKeyString());
+    private bool IsSolo => GroupIds.IsSolo(this.GetPrimaryKeyString());
 
-    private AuditResource Resource => AuditResource.Group(GetPrimaryKeyString());
+    private AuditResource Resource => AuditResource.Group(this.GetPrimaryKeyString());
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await store.LoadAsync();
-        await alarm.StartAsync((await GetReminder(DeadlineReminder))?.StartAt);
+        backstopRegistered = await this.GetReminder(DeadlineReminder) is not null;
+        await alarm.StartAsync(backstopRegistered ? DateTimeOffset.MaxValue : null);
     }
 
     /// <inheritdoc />
@@ -62,7 +69,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         DomainException.Require(!IsSolo, "This group id is reserved.");
         if (Group.Created)
         {
-            throw new DomainException(DomainErrorCode.AlreadyExists, $"Group {GetPrimaryKeyString()} already exists.");
+            throw new DomainException(DomainErrorCode.AlreadyExists, $"Group {this.GetPrimaryKeyString()} already exists.");
         }
         var name = Validate.Name(request.Name, "name", Limits.MaxNameLength);
         var description = Validate.Optional(request.Description, "description", Limits.MaxDescriptionLength);
@@ -72,7 +79,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         Group.Access.Owner = actor.Ref;
         store.DetailsChanged = true;
         await SaveAsync();
-        await directory.SyncAsync("group", GetPrimaryKeyString(), null, Group.Access.Principals());
+        await directory.SyncAsync("group", this.GetPrimaryKeyString(), null, Group.Access.Principals());
         await audit.RecordAsync(actor.Id, "group.create", Resource, null, new { name, description });
         return View(actor);
     }
@@ -88,7 +95,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     public async Task<GroupView> Update(Actor actor, UpdateGroup request)
     {
         EnsureCreated();
-        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.EditGroup, "group", GetPrimaryKeyString());
+        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.EditGroup, "group", this.GetPrimaryKeyString());
         var before = new { Group.Name, Group.Description, Group.Maintenance };
         var name = request.Name is null ? Group.Name : Validate.Name(request.Name, "name", Limits.MaxNameLength);
         var description = request.Description is null ? Group.Description : Validate.Optional(request.Description, "description", Limits.MaxDescriptionLength);
@@ -105,7 +112,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     public async Task Delete(Actor actor)
     {
         EnsureCreated();
-        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.DeleteGroup, "group", GetPrimaryKeyString());
+        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.DeleteGroup, "group", this.GetPrimaryKeyString());
         if (Group.Members.Count > 0)
         {
             throw new DomainException(DomainErrorCode.GroupNotEmpty, $"Group {Group.Name} still has {Group.Members.Count} machines; remove them first.");
@@ -116,7 +123,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         state.State = new GroupState();
         store.DetailsChanged = true;
         await CommitAsync();
-        await directory.SyncAsync("group", GetPrimaryKeyString(), principals, null);
+        await directory.SyncAsync("group", this.GetPrimaryKeyString(), principals, null);
         await audit.RecordAsync(actor.Id, "group.delete", Resource, new { name }, null);
     }
 
@@ -124,7 +131,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     public async Task ChangePassword(Actor actor, string newPassword)
     {
         EnsureCreated();
-        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.EditGroup, "group", GetPrimaryKeyString());
+        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.EditGroup, "group", this.GetPrimaryKeyString());
         ValidatePassword(newPassword);
         Group.Password = GroupPassword.Create(newPassword, Limits.PasswordIterations);
         store.DetailsChanged = true;
@@ -136,14 +143,14 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     public async Task Share(Actor actor, string principalId, ResourceAccess access)
     {
         EnsureCreated();
-        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.ShareGroup, "group", GetPrimaryKeyString());
+        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.ShareGroup, "group", this.GetPrimaryKeyString());
         Validate.Id(principalId, "principalId");
         DomainException.Require(access is ResourceAccess.User or ResourceAccess.CoOwner, "A group is shared as CoOwner or User.");
         var before = Group.Access.Principals();
         Group.Access.Grant(principalId, access);
         store.DetailsChanged = true;
         await SaveAsync();
-        await directory.SyncAsync("group", GetPrimaryKeyString(), before, Group.Access.Principals());
+        await directory.SyncAsync("group", this.GetPrimaryKeyString(), before, Group.Access.Principals());
         await audit.RecordAsync(actor.Id, "group.share", Resource, null, new { principalId, access });
     }
 
@@ -151,13 +158,13 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     public async Task Unshare(Actor actor, string principalId)
     {
         EnsureCreated();
-        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.ShareGroup, "group", GetPrimaryKeyString());
+        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.ShareGroup, "group", this.GetPrimaryKeyString());
         var before = Group.Access.Principals();
         if (Group.Access.Revoke(principalId))
         {
             store.DetailsChanged = true;
             await SaveAsync();
-            await directory.SyncAsync("group", GetPrimaryKeyString(), before, Group.Access.Principals());
+            await directory.SyncAsync("group", this.GetPrimaryKeyString(), before, Group.Access.Principals());
             await audit.RecordAsync(actor.Id, "group.unshare", Resource, new { principalId }, null);
         }
     }
@@ -165,7 +172,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     /// <inheritdoc />
     public Task<ResourceAccess?> AccessOf(Actor actor) =>
         IsSolo
-            ? GrainFactory.GetGrain<IMachineGrain>(GetPrimaryKeyString()[GroupIds.SoloFor("").Length..]).AccessOf(actor)
+            ? GrainFactory.GetGrain<IMachineGrain>(this.GetPrimaryKeyString()[GroupIds.SoloFor("").Length..]).AccessOf(actor)
             : Task.FromResult(Group.Created ? AccessFor(actor) : null);
 
     /// <inheritdoc />
@@ -200,7 +207,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         {
             return;
         }
-        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.AddMachineToGroup, "group", GetPrimaryKeyString());
+        AccessPolicy.Demand(actor, AccessFor(actor), GridAction.AddMachineToGroup, "group", this.GetPrimaryKeyString());
         ValidatePassword(password);
         if (Group.Password is null)
         {
@@ -292,7 +299,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     {
         if (!Group.Created && !IsSolo)
         {
-            throw new DomainException(DomainErrorCode.NotFound, $"Group {GetPrimaryKeyString()} does not exist.");
+            throw new DomainException(DomainErrorCode.NotFound, $"Group {this.GetPrimaryKeyString()} does not exist.");
         }
     }
 
@@ -304,7 +311,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     {
         var untracked = plans.Untracked(plan);
         var deletionsBefore = plans.DeletionCount;
-        var tracked = await Task.WhenAll(untracked.Select(o => GrainFactory.GetGrain<ICredentialGrain>(o.CredentialId).TrackQueue(GetPrimaryKeyString())));
+        var tracked = await Task.WhenAll(untracked.Select(o => GrainFactory.GetGrain<ICredentialGrain>(o.CredentialId).TrackQueue(this.GetPrimaryKeyString())));
         return plans.WithoutDeleted(plan, untracked.Where((_, i) => !tracked[i]), deletionsBefore);
     }
 
@@ -379,7 +386,9 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     }
 
     /// <inheritdoc />
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public Task ReceiveReminder(string reminderName, TickStatus status) => ExpireDueAsync();
+
+    private async Task ExpireDueAsync()
     {
         alarm.Fired();
         scheduler.ExpireDue();
@@ -417,16 +426,41 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
 
     private Task SaveAsync()
     {
-        events.GroupChanged(GetPrimaryKeyString());
+        events.GroupChanged(this.GetPrimaryKeyString());
         return store.SaveAsync();
     }
 
-    private async Task UnregisterDeadlineReminderAsync()
+    /// <summary>
+    /// A grain timer fires at the exact deadline. A durable reminder, at Orleans' minimum period, wakes the group after a
+    /// restart or a failover, when the timer is gone; the reminder row is written once, not per deadline.
+    /// </summary>
+    private async Task ArmAsync(DateTimeOffset due)
     {
-        if (await GetReminder(DeadlineReminder) is { } reminder)
+        var delay = due - time.GetUtcNow();
+        delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
+        if (deadlineTimer is null)
         {
-            await UnregisterReminder(reminder);
+            deadlineTimer = this.RegisterGrainTimer(ExpireDueAsync, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { Interleave = true });
         }
+        else
+        {
+            deadlineTimer.Change(delay, Timeout.InfiniteTimeSpan);
+        }
+        if (!backstopRegistered)
+        {
+            await this.RegisterOrUpdateReminder(DeadlineReminder, backstopPeriod, backstopPeriod);
+            backstopRegistered = true;
+        }
+    }
+
+    private async Task DisarmAsync()
+    {
+        deadlineTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (await this.GetReminder(DeadlineReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+        backstopRegistered = false;
     }
 
     private ResourceAccess? AccessFor(Actor actor) =>
@@ -437,7 +471,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         EnsureCreated();
         if (AccessFor(actor) is null)
         {
-            throw new DomainException(DomainErrorCode.Forbidden, $"{actor.Name} has no access to group {GetPrimaryKeyString()}.");
+            throw new DomainException(DomainErrorCode.Forbidden, $"{actor.Name} has no access to group {this.GetPrimaryKeyString()}.");
         }
     }
 
@@ -445,7 +479,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     {
         if (!Group.Created || IsSolo)
         {
-            throw new DomainException(DomainErrorCode.NotFound, $"Group {GetPrimaryKeyString()} does not exist.");
+            throw new DomainException(DomainErrorCode.NotFound, $"Group {this.GetPrimaryKeyString()} does not exist.");
         }
     }
 
@@ -453,7 +487,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         DomainException.Require(password is { Length: >= 8 and <= 256 }, "The group password must be 8 to 256 characters.");
 
     private GroupView View(Actor actor) => new(
-        GetPrimaryKeyString(),
+        this.GetPrimaryKeyString(),
         Group.Name,
         Group.Description,
         Group.Members.Count,

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using MachineGrid.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace MachineGrid.Grains;
@@ -19,15 +18,18 @@ public sealed class MachineGrain(
     DirectoryIndex directory,
     AssignmentSignals signals,
     KeyRevocations revocations,
-    GridEvents events) : Grain, IMachineGrain
+    GridEvents events,
+    TimeProvider time) : Grain, IMachineGrain
 {
     private const string LivenessReminder = "liveness";
+
+    private bool heartbeatUnsaved;
 
     private MachineState Machine => state.State;
 
     private GridOptions Limits => options.Value;
 
-    private string Id => GetPrimaryKeyString();
+    private string Id => this.GetPrimaryKeyString();
 
     private AuditResource Resource => AuditResource.Machine(Id);
 
@@ -46,10 +48,14 @@ public sealed class MachineGrain(
     }
 
     /// <inheritdoc />
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         signals.Forget(Id);
-        return Task.CompletedTask;
+        if (heartbeatUnsaved && Machine.Created)
+        {
+            // The last heartbeat time changes on every beat and is written only here, so a quiet agent costs no writes.
+            await state.WriteStateAsync(cancellationToken);
+        }
     }
 
     private string QueueGroupId => Machine.GroupId ?? GroupIds.SoloFor(Id);
@@ -110,9 +116,9 @@ public sealed class MachineGrain(
         EnsureCreated();
         await DemandAsync(actor, GridAction.DeleteMachine);
         await GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).RemoveMachine(Id);
-        if (await GetReminder(LivenessReminder) is { } reminder)
+        if (await this.GetReminder(LivenessReminder) is { } reminder)
         {
-            await UnregisterReminder(reminder);
+            await this.UnregisterReminder(reminder);
         }
         var name = Machine.Name;
         var principals = Machine.Access.Principals();
@@ -214,7 +220,7 @@ public sealed class MachineGrain(
         {
             throw new DomainException(DomainErrorCode.MachineIdentityConflict, $"The agent's fingerprint does not match machine {Machine.Name}'s registration.");
         }
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         var live = Machine.Online && Machine.LastHeartbeat is { } last && now - last < Limits.MachineOfflineAfter;
         if (instance is not null && live && Machine.AgentInstanceId is { } holder && holder != instance)
         {
@@ -234,8 +240,9 @@ public sealed class MachineGrain(
         events.MachineChanged(Id);
         if (cameOnline)
         {
-            await RegisterOrUpdateReminder(LivenessReminder, Limits.MachineOfflineAfter, Limits.MachineOfflineAfter);
+            await this.RegisterOrUpdateReminder(LivenessReminder, Limits.MachineOfflineAfter, Limits.MachineOfflineAfter);
         }
+        heartbeatUnsaved = !changed;
         if (changed)
         {
             await SaveAndReportAsync();
@@ -382,12 +389,12 @@ public sealed class MachineGrain(
         {
             return;
         }
-        var silent = Machine.LastHeartbeat is not { } last || TimeProvider.GetUtcNow() - last >= Limits.MachineOfflineAfter;
+        var silent = Machine.LastHeartbeat is not { } last || time.GetUtcNow() - last >= Limits.MachineOfflineAfter;
         if (!Machine.Created || !Machine.Online || silent)
         {
-            if (await GetReminder(LivenessReminder) is { } reminder)
+            if (await this.GetReminder(LivenessReminder) is { } reminder)
             {
-                await UnregisterReminder(reminder);
+                await this.UnregisterReminder(reminder);
             }
         }
         if (Machine.Created && Machine.Online && silent)

@@ -1,4 +1,3 @@
-using MachineGrid.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace MachineGrid.Grains;
@@ -12,7 +11,8 @@ public sealed class MachineMappingGrain(
     [PersistentState("mapping")] IPersistentState<MappingState> state,
     AuditTrail audit,
     DirectoryIndex directory,
-    IOptions<GridOptions> options) : Grain, IMachineMappingGrain
+    IOptions<GridOptions> options,
+    TimeProvider time) : Grain, IMachineMappingGrain
 {
     /// <summary>
     /// How long a resolved plan serves further submissions. Resolving asks every listed credential (one call each); a
@@ -24,7 +24,7 @@ public sealed class MachineMappingGrain(
     private bool creating;
     private (MappingState For, DateTimeOffset At, CredentialPlan Plan)? cachedPlan;
 
-    private string Id => GetPrimaryKeyString();
+    private string Id => this.GetPrimaryKeyString();
 
     private AuditResource Resource => AuditResource.Mapping(Id);
 
@@ -176,7 +176,7 @@ public sealed class MachineMappingGrain(
     {
         RequireExists();
         var mapping = Current;
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         if (cachedPlan is { } cached && ReferenceEquals(cached.For, mapping) && now - cached.At < PlanReuse && now >= cached.At)
         {
             return cached.Plan;

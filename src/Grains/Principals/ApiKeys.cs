@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using MachineGrid.Runtime.Persistence;
+using MachineGrid.Persistence;
 
 namespace MachineGrid.Grains;
 
@@ -9,7 +9,7 @@ namespace MachineGrid.Grains;
 /// API keys by SHA-256 hash in the <c>apikeys</c> index table, each row holding the principal it authenticates. Keys are
 /// 256 random bits, so a fast hash is safe; the key itself is never stored.
 /// </summary>
-public sealed class ApiKeys(IIndexStore index)
+public sealed class ApiKeys(IReadModel index)
 {
     /// <summary>The index table.</summary>
     public const string Table = "apikeys";
@@ -24,7 +24,7 @@ public sealed class ApiKeys(IIndexStore index)
 
     /// <summary>Records the key for the principal.</summary>
     public Task AddAsync(string apiKey, PrincipalView principal) =>
-        index.ApplyAsync([IndexChange.Put(Table, HashOf(apiKey), JsonSerializer.SerializeToUtf8Bytes(principal))]);
+        index.WriteAsync([RowChange.Put(Table, HashOf(apiKey), JsonSerializer.SerializeToUtf8Bytes(principal))]);
 
     /// <summary>The principal the key belongs to, or null.</summary>
     public async Task<PrincipalView?> FindAsync(string apiKey)
@@ -37,17 +37,17 @@ public sealed class ApiKeys(IIndexStore index)
     public async Task<bool> ExistsAsync(string keyHash) => (await index.ScanAsync(Table, keyHash, null, 1)).Count == 1;
 
     /// <summary>Deletes the key with this hash; it no longer signs in.</summary>
-    public Task RemoveAsync(string keyHash) => index.ApplyAsync([IndexChange.Delete(Table, keyHash)]);
+    public Task RemoveAsync(string keyHash) => index.WriteAsync([RowChange.Delete(Table, keyHash)]);
 
     /// <summary>Deletes every key of the principal, found by reading the whole table (for principals stored before their key's hash was).</summary>
     public async Task RemoveAllOfAsync(string principalId)
     {
-        var owned = new List<IndexChange>();
+        var owned = new List<RowChange>();
         string? after = null;
         while (true)
         {
             var rows = await index.ScanAsync(Table, "", after, ScanPage);
-            owned.AddRange(rows.Where(row => JsonSerializer.Deserialize<PrincipalView>(row.Value)?.Id == principalId).Select(row => IndexChange.Delete(Table, row.Key)));
+            owned.AddRange(rows.Where(row => JsonSerializer.Deserialize<PrincipalView>(row.Value)?.Id == principalId).Select(row => RowChange.Delete(Table, row.Key)));
             if (rows.Count < ScanPage)
             {
                 break;
@@ -56,7 +56,7 @@ public sealed class ApiKeys(IIndexStore index)
         }
         if (owned.Count > 0)
         {
-            await index.ApplyAsync(owned);
+            await index.WriteAsync(owned);
         }
     }
 

@@ -1,4 +1,3 @@
-using MachineGrid.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace MachineGrid.Grains;
@@ -23,7 +22,7 @@ public sealed class PrincipalGrain(
         }
         if (state.State.Created)
         {
-            throw new DomainException(DomainErrorCode.AlreadyExists, $"Principal {GetPrimaryKeyString()} already exists.");
+            throw new DomainException(DomainErrorCode.AlreadyExists, $"Principal {this.GetPrimaryKeyString()} already exists.");
         }
         DomainException.Require((roles & ~AllRoles) == 0, "roles has an unknown role.");
         var key = ApiKeys.NewKey();
@@ -40,7 +39,7 @@ public sealed class PrincipalGrain(
             return false;
         }
         await SaveAsync(name, EnvironmentRoles.EnvironmentAdmin, apiKey);
-        await audit.RecordAsync("system", "principal.bootstrap", AuditResource.Principal(GetPrimaryKeyString()), null, new { name });
+        await audit.RecordAsync("system", "principal.bootstrap", AuditResource.Principal(this.GetPrimaryKeyString()), null, new { name });
         return true;
     }
 
@@ -49,9 +48,9 @@ public sealed class PrincipalGrain(
     {
         if (!state.State.Created)
         {
-            throw new DomainException(DomainErrorCode.NotFound, $"Principal {GetPrimaryKeyString()} does not exist.");
+            throw new DomainException(DomainErrorCode.NotFound, $"Principal {this.GetPrimaryKeyString()} does not exist.");
         }
-        if (!actor.IsAdmin && actor.Id != GetPrimaryKeyString())
+        if (!actor.IsAdmin && actor.Id != this.GetPrimaryKeyString())
         {
             throw new DomainException(DomainErrorCode.Forbidden, $"{actor.Name} may only read itself.");
         }
@@ -67,17 +66,17 @@ public sealed class PrincipalGrain(
         }
         if (!state.State.Created)
         {
-            throw new DomainException(DomainErrorCode.NotFound, $"Principal {GetPrimaryKeyString()} does not exist.");
+            throw new DomainException(DomainErrorCode.NotFound, $"Principal {this.GetPrimaryKeyString()} does not exist.");
         }
-        if (actor.Id == GetPrimaryKeyString())
+        if (actor.Id == this.GetPrimaryKeyString())
         {
             throw new DomainException(DomainErrorCode.InvalidState, $"{actor.Name} may not delete themself.");
         }
         var before = new { state.State.Name, state.State.Roles };
-        await (state.State.KeyHash is { Length: > 0 } keyHash ? keys.RemoveAsync(keyHash) : keys.RemoveAllOfAsync(GetPrimaryKeyString()));
+        await (state.State.KeyHash is { Length: > 0 } keyHash ? keys.RemoveAsync(keyHash) : keys.RemoveAllOfAsync(this.GetPrimaryKeyString()));
         await state.ClearStateAsync();
-        await revocations.RevokeAsync(new KeyHolder(KeyHolderKind.Principal, GetPrimaryKeyString()));
-        await audit.RecordAsync(actor.Id, "principal.delete", AuditResource.Principal(GetPrimaryKeyString()), before, null);
+        await revocations.RevokeAsync(new KeyHolder(KeyHolderKind.Principal, this.GetPrimaryKeyString()));
+        await audit.RecordAsync(actor.Id, "principal.delete", AuditResource.Principal(this.GetPrimaryKeyString()), before, null);
     }
 
     private async Task<PrincipalView> SaveAsync(string name, EnvironmentRoles roles, string key)
@@ -92,5 +91,5 @@ public sealed class PrincipalGrain(
         return view;
     }
 
-    private PrincipalView View() => new(GetPrimaryKeyString(), state.State.Name, state.State.Roles);
+    private PrincipalView View() => new(this.GetPrimaryKeyString(), state.State.Name, state.State.Roles);
 }

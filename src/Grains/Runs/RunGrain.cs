@@ -1,4 +1,3 @@
-using MachineGrid.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,12 +11,13 @@ namespace MachineGrid.Grains;
 /// already has), so a crash between the two writes of a submission loses nothing.
 /// </summary>
 public sealed class RunGrain(
-    [PersistentState("run", WriteOnDeactivation = false)] IPersistentState<RunState> state,
+    [PersistentState("run")] IPersistentState<RunState> state,
     IOptions<GridOptions> options,
     AuditTrail audit,
     RunIndex index,
     GridEvents events,
-    ILogger<RunGrain> logger) : Grain, IRunGrain
+    ILogger<RunGrain> logger,
+    TimeProvider time) : Grain, IRunGrain
 {
     private RunState Run => state.State;
 
@@ -25,7 +25,7 @@ public sealed class RunGrain(
 
     private bool Ended => RunIndex.IsEnded(Run.Status);
 
-    private AuditResource Resource => AuditResource.Run(GetPrimaryKeyString());
+    private AuditResource Resource => AuditResource.Run(this.GetPrimaryKeyString());
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -34,12 +34,12 @@ public sealed class RunGrain(
         {
             return;
         }
-        if (await index.EndedViewAsync(Run.EnqueuedAt, GetPrimaryKeyString()) is { } ended)
+        if (await index.EndedViewAsync(Run.EnqueuedAt, this.GetPrimaryKeyString()) is { } ended)
         {
             Adopt(ended);
             return;
         }
-        if (await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).PlacementOf(GetPrimaryKeyString()) is { } placed)
+        if (await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).PlacementOf(this.GetPrimaryKeyString()) is { } placed)
         {
             Rebuild(placed);
             return;
@@ -59,7 +59,7 @@ public sealed class RunGrain(
                 // Its credentials or group went away while it was not enqueued: it can never be placed.
                 Run.Status = RunStatus.Failed;
                 Run.StatusReason = ex.Code.ToString();
-                Run.EndedAt = TimeProvider.GetUtcNow();
+                Run.EndedAt = time.GetUtcNow();
                 await SaveAsync();
             }
         }
@@ -82,7 +82,7 @@ public sealed class RunGrain(
         var runTimeout = Timeout(request.RunTimeoutSeconds, Limits.MaxRunTime, "runTimeoutSeconds");
         DomainException.Require(request.MaxAttempts is >= 1 and <= 10, "maxAttempts must be 1 to 10.");
         var route = await GrainFactory.GetGrain<IConnectionGrain>(connectionId).Route(actor);
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         Run.Created = true;
         Run.Submitter = actor.Ref;
         Run.ConnectionId = connectionId;
@@ -139,16 +139,16 @@ public sealed class RunGrain(
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "The index rows of run {RunId} could not be deleted after its first write failed.", GetPrimaryKeyString());
+            logger.LogWarning(ex, "The index rows of run {RunId} could not be deleted after its first write failed.", this.GetPrimaryKeyString());
         }
         try
         {
             await enqueued;
-            await GrainFactory.GetGrain<IMachineGroupGrain>(groupId).Remove(GetPrimaryKeyString());
+            await GrainFactory.GetGrain<IMachineGroupGrain>(groupId).Remove(this.GetPrimaryKeyString());
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Run {RunId} could not be taken back from group {GroupId} after its first write failed.", GetPrimaryKeyString(), groupId);
+            logger.LogWarning(ex, "Run {RunId} could not be taken back from group {GroupId} after its first write failed.", this.GetPrimaryKeyString(), groupId);
         }
     }
 
@@ -168,9 +168,9 @@ public sealed class RunGrain(
         await DemandAccessAsync(actor, manage: true);
         if (Ended)
         {
-            throw new DomainException(DomainErrorCode.InvalidState, $"Run {GetPrimaryKeyString()} already ended ({Run.Status}).");
+            throw new DomainException(DomainErrorCode.InvalidState, $"Run {this.GetPrimaryKeyString()} already ended ({Run.Status}).");
         }
-        await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).Remove(GetPrimaryKeyString());
+        await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).Remove(this.GetPrimaryKeyString());
         await EndAsync(RunStatus.Cancelled, RunStatusReason.CancelledByUser);
         await audit.RecordAsync(actor.Id, "run.cancel", Resource, null, new { Run.Status });
         return View();
@@ -182,7 +182,7 @@ public sealed class RunGrain(
         await DemandAccessAsync(actor, manage: true);
         Validate.Enum(priority, "priority");
         DemandQueued();
-        await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).Reprioritize(GetPrimaryKeyString(), priority);
+        await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).Reprioritize(this.GetPrimaryKeyString(), priority);
         var before = Run.Priority;
         Run.Priority = priority;
         await SaveAsync();
@@ -195,7 +195,7 @@ public sealed class RunGrain(
     {
         await DemandAccessAsync(actor, manage: true);
         DemandQueued();
-        await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).MoveToTop(GetPrimaryKeyString());
+        await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).MoveToTop(this.GetPrimaryKeyString());
         await audit.RecordAsync(actor.Id, "run.move-to-top", Resource, null, null);
         return View();
     }
@@ -247,9 +247,9 @@ public sealed class RunGrain(
         }
         if (Run.Status != RunStatus.Assigned || Run.MachineId != machineId)
         {
-            throw new DomainException(DomainErrorCode.InvalidState, $"Run {GetPrimaryKeyString()} is not assigned to machine {machineId}.");
+            throw new DomainException(DomainErrorCode.InvalidState, $"Run {this.GetPrimaryKeyString()} is not assigned to machine {machineId}.");
         }
-        MarkStarted(TimeProvider.GetUtcNow(), Run.Attempts + 1);
+        MarkStarted(time.GetUtcNow(), Run.Attempts + 1);
         // The group wrote the start before the machine told the run.
         await IndexAsync();
     }
@@ -333,15 +333,15 @@ public sealed class RunGrain(
         Run.Status = status;
         Run.StatusReason = reason;
         Run.Error = error ?? Run.Error;
-        Run.EndedAt = TimeProvider.GetUtcNow();
+        Run.EndedAt = time.GetUtcNow();
         // The view filed in the run index is the ended run's record (see OnActivateAsync): its state is not written again.
         await IndexAsync();
         // An ended run is rarely asked about again: free its memory now rather than after the idle collection age.
-        DeactivateOnIdle();
+        this.DeactivateOnIdle();
     }
 
     private QueuedRun ToQueued(CredentialPlan plan) =>
-        new(GetPrimaryKeyString(), Run.FlowId, Run.RunMode, Run.Priority, Run.EnqueuedAt, Run.QueueDeadline, Run.RunTimeout, plan, Run.MaxAttempts);
+        new(this.GetPrimaryKeyString(), Run.FlowId, Run.RunMode, Run.Priority, Run.EnqueuedAt, Run.QueueDeadline, Run.RunTimeout, plan, Run.MaxAttempts);
 
     private static TimeSpan Timeout(int? seconds, TimeSpan max, string field)
     {
@@ -361,7 +361,7 @@ public sealed class RunGrain(
     {
         if (!Run.Created)
         {
-            throw new DomainException(DomainErrorCode.NotFound, $"Run {GetPrimaryKeyString()} does not exist.");
+            throw new DomainException(DomainErrorCode.NotFound, $"Run {this.GetPrimaryKeyString()} does not exist.");
         }
         if (actor.IsAdmin || actor.Id == Run.Submitter.Id)
         {
@@ -370,7 +370,7 @@ public sealed class RunGrain(
         var access = await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).AccessOf(actor);
         if (access is null || (manage && access is not (ResourceAccess.CoOwner or ResourceAccess.Owner)))
         {
-            throw new DomainException(DomainErrorCode.Forbidden, $"{actor.Name} did not submit run {GetPrimaryKeyString()} and may not {(manage ? "manage" : "see")} it.");
+            throw new DomainException(DomainErrorCode.Forbidden, $"{actor.Name} did not submit run {this.GetPrimaryKeyString()} and may not {(manage ? "manage" : "see")} it.");
         }
     }
 
@@ -378,7 +378,7 @@ public sealed class RunGrain(
     {
         if (Run.Status != RunStatus.Queued)
         {
-            throw new DomainException(DomainErrorCode.InvalidState, $"Run {GetPrimaryKeyString()} is {Run.Status}, not queued.");
+            throw new DomainException(DomainErrorCode.InvalidState, $"Run {this.GetPrimaryKeyString()} is {Run.Status}, not queued.");
         }
     }
 
@@ -386,12 +386,12 @@ public sealed class RunGrain(
     {
         if (Run.Status is not (RunStatus.Assigned or RunStatus.Running) || Run.MachineId != machineId)
         {
-            throw new DomainException(DomainErrorCode.Forbidden, $"Run {GetPrimaryKeyString()} is not on machine {machineId}.");
+            throw new DomainException(DomainErrorCode.Forbidden, $"Run {this.GetPrimaryKeyString()} is not on machine {machineId}.");
         }
     }
 
     private RunView View() => new(
-        GetPrimaryKeyString(),
+        this.GetPrimaryKeyString(),
         Run.Status,
         Run.StatusReason,
         Run.FlowId,

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MachineGrid.Runtime.Persistence;
+using MachineGrid.Persistence;
 
 namespace MachineGrid.Grains;
 
@@ -15,7 +15,7 @@ namespace MachineGrid.Grains;
 /// Succeeded filter finds its page within the first rows), or ask the group or machine, which hold all their runs not
 /// ended. So a run writes rows when it is submitted and when it ends, and nothing in between.
 /// </summary>
-public sealed class RunIndex(IIndexStore index)
+public sealed class RunIndex(IReadModel index)
 {
     /// <summary>The index table.</summary>
     public const string Table = "runs";
@@ -39,11 +39,11 @@ public sealed class RunIndex(IIndexStore index)
         // Built from what changed rather than by comparing key sets: this runs at every step of every run.
         var suffix = Suffix(after.EnqueuedAt, after.Id);
         var ended = IsEnded(after.Status);
-        var changes = new List<IndexChange>(7);
+        var changes = new List<RowChange>(7);
         if (before is null)
         {
-            changes.Add(IndexChange.Put(Table, $"p/{submitterId}/t/{suffix}", []));
-            changes.Add(IndexChange.Put(Table, $"g/{groupId}/t/{suffix}", []));
+            changes.Add(RowChange.Put(Table, $"p/{submitterId}/t/{suffix}", []));
+            changes.Add(RowChange.Put(Table, $"g/{groupId}/t/{suffix}", []));
         }
         if (ended && before != after.Status)
         {
@@ -58,27 +58,27 @@ public sealed class RunIndex(IIndexStore index)
             if (after.MachineId is { } machine)
             {
                 // The machine holds its runs until they end; only then are they filed under it, on a page of its own.
-                changes.Add(IndexChange.Put(Table, $"m/{machine}/t/{suffix}", []));
+                changes.Add(RowChange.Put(Table, $"m/{machine}/t/{suffix}", []));
             }
             // The group let the run go in memory; its row goes in the same commit as the end, not before it.
             changes.Add(GroupRunRows.Release(groupId, after.Id));
         }
         if (before is null || ended)
         {
-            changes.Add(IndexChange.Put(Table, ViewPrefix + suffix, ended ? JsonSerializer.SerializeToUtf8Bytes(after, GrainStateJsonContext.Default.RunView) : []));
+            changes.Add(RowChange.Put(Table, ViewPrefix + suffix, ended ? JsonSerializer.SerializeToUtf8Bytes(after, GrainStateJsonContext.Default.RunView) : []));
         }
-        return changes.Count == 0 ? Task.CompletedTask : index.ApplyAsync(changes);
+        return changes.Count == 0 ? Task.CompletedTask : index.WriteAsync(changes);
     }
 
     /// <summary>Deletes the rows a new run's first write put (<see cref="UpdateAsync"/> with no status before), after that write failed.</summary>
     public Task WithdrawAsync(string submitterId, string groupId, RunView first)
     {
         var suffix = Suffix(first.EnqueuedAt, first.Id);
-        return index.ApplyAsync(
+        return index.WriteAsync(
         [
-            IndexChange.Delete(Table, $"p/{submitterId}/t/{suffix}"),
-            IndexChange.Delete(Table, $"g/{groupId}/t/{suffix}"),
-            IndexChange.Delete(Table, ViewPrefix + suffix),
+            RowChange.Delete(Table, $"p/{submitterId}/t/{suffix}"),
+            RowChange.Delete(Table, $"g/{groupId}/t/{suffix}"),
+            RowChange.Delete(Table, ViewPrefix + suffix),
         ]);
     }
 
@@ -190,12 +190,12 @@ public sealed class RunIndex(IIndexStore index)
             .OrderBy(r => r.Suffix, StringComparer.Ordinal);
 
     /// <summary>Puts or deletes the rows filing an ended run under its status: among all runs, its submitter's and its group's.</summary>
-    private static void AddStatusRows(List<IndexChange> changes, string submitterId, string groupId, RunStatus status, string suffix, bool put)
+    private static void AddStatusRows(List<RowChange> changes, string submitterId, string groupId, RunStatus status, string suffix, bool put)
     {
         var name = status.ToString();
         foreach (var key in (ReadOnlySpan<string>)[$"s/{name}/{suffix}", $"p/{submitterId}/s/{name}/{suffix}", $"g/{groupId}/s/{name}/{suffix}"])
         {
-            changes.Add(put ? IndexChange.Put(Table, key, []) : IndexChange.Delete(Table, key));
+            changes.Add(put ? RowChange.Put(Table, key, []) : RowChange.Delete(Table, key));
         }
     }
 
