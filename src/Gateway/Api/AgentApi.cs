@@ -5,6 +5,8 @@ namespace MachineGrid.Gateway;
 /// <summary>The agent protocol, authenticated with a machine key: heartbeat, long-poll for assignments, start, complete, credential failures.</summary>
 public static class AgentApi
 {
+    private static readonly TimeSpan GrainWait = TimeSpan.FromSeconds(20);
+
     private const int MaxWaitSeconds = 60;
 
     /// <summary>Maps the endpoints.</summary>
@@ -32,9 +34,12 @@ public static class AgentApi
         return TypedResults.Ok(view);
     }
 
-    /// <summary>Returns the next assignment as soon as the machine is offered one, or 204 after <paramref name="waitSeconds"/>.</summary>
+    /// <summary>
+    /// Returns the next assignment as soon as the machine is offered one, or 204 after <paramref name="waitSeconds"/>.
+    /// The wait happens in the machine's grain, wherever the cluster placed it, in calls of at most 20 s.
+    /// </summary>
     private static async Task<Results<Ok<AssignmentResponse>, NoContent>> NextAssignment(
-        ClaimsPrincipal machine, IGrainFactory grains, AssignmentSignals signals, TimeProvider time, int? waitSeconds, CancellationToken aborted)
+        ClaimsPrincipal machine, IGrainFactory grains, TimeProvider time, int? waitSeconds, CancellationToken aborted)
     {
         var wait = waitSeconds ?? 0;
         DomainException.Require(wait is >= 0 and <= MaxWaitSeconds, $"waitSeconds must be 0 to {MaxWaitSeconds}.");
@@ -43,21 +48,13 @@ public static class AgentApi
         var deadline = time.GetUtcNow().AddSeconds(wait);
         while (true)
         {
-            var signal = signals.Subscribe(machineId);
-            if (signal.MayHaveOffers && await grain.TakeAssignments(1) is [var assignment])
+            var remaining = deadline - time.GetUtcNow();
+            var slice = remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining > GrainWait ? GrainWait : remaining;
+            if (await grain.WaitForAssignments(1, slice) is [var assignment])
             {
                 return TypedResults.Ok(await ResolveAsync(grains, machineId, assignment, time));
             }
-            var remaining = deadline - time.GetUtcNow();
-            if (remaining <= TimeSpan.Zero)
-            {
-                return TypedResults.NoContent();
-            }
-            try
-            {
-                await signal.Offered.WaitAsync(remaining, time, aborted);
-            }
-            catch (TimeoutException)
+            if (slice == remaining || remaining <= TimeSpan.Zero || aborted.IsCancellationRequested)
             {
                 return TypedResults.NoContent();
             }

@@ -44,6 +44,13 @@ public interface IMachineGrain : IGrainWithStringKey, IRemindable
     Task<IReadOnlyList<Assignment>> TakeAssignments(int max = int.MaxValue);
 
     /// <summary>
+    /// The agent's long-poll: takes up to <paramref name="max"/> pending assignments at once, or waits up to
+    /// <paramref name="wait"/> (at most 20 s) for the next offer and takes then; empty when none came.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<Assignment>> WaitForAssignments(int max, TimeSpan wait);
+
+    /// <summary>
     /// For the directory, which checks access first: the runs placed here and not ended, in <paramref name="status"/>
     /// (Assigned or Running) or all of them when null, in no particular order.
     /// </summary>

@@ -26,8 +26,8 @@ public static class GridServiceCollectionExtensions
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<KeyRevocations>();
         services.AddSingleton<DeletedCredentials>();
-        services.AddSingleton<AssignmentSignals>();
         services.AddSingleton<GridEvents>();
+        services.AddSingleton<IIncomingGrainCallFilter, CallerIdentityFilter>();
         services.AddDataProtection()
             .SetApplicationName("MachineGrid")
             .PersistKeysToMachineGridStorage(legacyKeysDirectory);

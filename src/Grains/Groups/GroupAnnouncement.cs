@@ -13,3 +13,17 @@ internal abstract record GroupAnnouncement
 
     internal sealed record MachineWithdrawn(string MachineId, string RunId) : GroupAnnouncement;
 }
+
+internal static class GroupAnnouncementSender
+{
+    /// <summary>Sends the announcement to its run or machine (one-way calls).</summary>
+    public static Task SendAsync(this GroupAnnouncement announcement, IGrainFactory grains) => announcement switch
+    {
+        GroupAnnouncement.RunAssigned a => grains.GetGrain<IRunGrain>(a.RunId).Assigned(a.MachineId, a.Credential, a.At),
+        GroupAnnouncement.RunRequeued r => grains.GetGrain<IRunGrain>(r.RunId).Requeued(r.Reason),
+        GroupAnnouncement.RunEnded e => grains.GetGrain<IRunGrain>(e.RunId).Ended(e.Status, e.Reason, e.Error),
+        GroupAnnouncement.MachineOffered o => grains.GetGrain<IMachineGrain>(o.MachineId).Offer(o.Assignment),
+        GroupAnnouncement.MachineWithdrawn w => grains.GetGrain<IMachineGrain>(w.MachineId).Withdraw(w.RunId),
+        _ => throw new ArgumentOutOfRangeException(nameof(announcement)),
+    };
+}

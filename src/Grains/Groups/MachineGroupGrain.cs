@@ -9,9 +9,8 @@ namespace MachineGrid.Grains;
 /// timeout, an assignment's acknowledgement, a started run's run timeout.
 /// </summary>
 [Reentrant]
-public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
+internal sealed class MachineGroupGrain : Grain, IMachineGroupGrain
 {
-    private const string DeadlineReminder = "deadlines";
     private readonly IPersistentState<GroupState> state;
     private readonly GroupScheduler scheduler;
     private readonly GroupPlans plans;
@@ -21,10 +20,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     private readonly AuditTrail audit;
     private readonly DirectoryIndex directory;
     private readonly GridEvents events;
-    private readonly TimeProvider time;
-    private readonly TimeSpan backstopPeriod;
-    private IGrainTimer? deadlineTimer;
-    private bool backstopRegistered;
+    private readonly DeadlineTimer timer;
 
     /// <summary>Creates the grain. It is reentrant: every operation changes state synchronously, then awaits a coalesced write.</summary>
     public MachineGroupGrain(
@@ -33,17 +29,16 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         IOptions<GridOptions> options, AuditTrail audit, DirectoryIndex directory, GridEvents events,
         TimeProvider time, IOptions<ReminderOptions> reminders)
     {
-        this.time = time;
-        backstopPeriod = reminders.Value.MinimumReminderPeriod;
+        timer = new DeadlineTimer(this, time, reminders.Value.MinimumReminderPeriod, ExpireDueAsync);
         this.events = events;
         this.state = state;
         this.options = options;
         this.audit = audit;
         this.directory = directory;
-        scheduler = new GroupScheduler(() => this.state.State, options.Value.AssignmentAckTimeout, () => time.GetUtcNow());
+        scheduler = new GroupScheduler(() => this.state.State, options.Value.AssignmentAckTimeout, time.GetUtcNow);
         plans = new GroupPlans(() => this.state.State);
         store = new GroupStore(rows, this.GetPrimaryKeyString, scheduler, () => this.state.WriteStateAsync());
-        alarm = new DeadlineAlarm(() => scheduler.NextDeadline, ArmAsync, DisarmAsync);
+        alarm = new DeadlineAlarm(() => scheduler.NextDeadline, timer.ArmAsync, timer.DisarmAsync);
     }
 
     private GroupState Group => state.State;
@@ -54,15 +49,12 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
 
     private AuditResource Resource => AuditResource.Group(this.GetPrimaryKeyString());
 
-    /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await store.LoadAsync();
-        backstopRegistered = await this.GetReminder(DeadlineReminder) is not null;
-        await alarm.StartAsync(backstopRegistered ? DateTimeOffset.MaxValue : null);
+        await alarm.StartAsync(await timer.LoadAsync() ? DateTimeOffset.MaxValue : null);
     }
 
-    /// <inheritdoc />
     public async Task<GroupView> Create(Actor actor, CreateGroup request)
     {
         AccessPolicy.DemandRole(actor, GridAction.CreateGroup);
@@ -84,14 +76,12 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         return View(actor);
     }
 
-    /// <inheritdoc />
     public Task<GroupView> Get(Actor actor)
     {
         DemandVisible(actor);
         return Task.FromResult(View(actor));
     }
 
-    /// <inheritdoc />
     public async Task<GroupView> Update(Actor actor, UpdateGroup request)
     {
         EnsureCreated();
@@ -108,7 +98,6 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         return View(actor);
     }
 
-    /// <inheritdoc />
     public async Task Delete(Actor actor)
     {
         EnsureCreated();
@@ -127,7 +116,6 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         await audit.RecordAsync(actor.Id, "group.delete", Resource, new { name }, null);
     }
 
-    /// <inheritdoc />
     public async Task ChangePassword(Actor actor, string newPassword)
     {
         EnsureCreated();
@@ -139,7 +127,6 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         await audit.RecordAsync(actor.Id, "group.password.change", Resource, null, new { changed = true });
     }
 
-    /// <inheritdoc />
     public async Task Share(Actor actor, string principalId, ResourceAccess access)
     {
         EnsureCreated();
@@ -154,7 +141,6 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         await audit.RecordAsync(actor.Id, "group.share", Resource, null, new { principalId, access });
     }
 
-    /// <inheritdoc />
     public async Task Unshare(Actor actor, string principalId)
     {
         EnsureCreated();
@@ -169,30 +155,25 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         }
     }
 
-    /// <inheritdoc />
     public Task<ResourceAccess?> AccessOf(Actor actor) =>
         IsSolo
             ? GrainFactory.GetGrain<IMachineGrain>(this.GetPrimaryKeyString()[GroupIds.SoloFor("").Length..]).AccessOf(actor)
             : Task.FromResult(Group.Created ? AccessFor(actor) : null);
 
-    /// <inheritdoc />
     public Task<IReadOnlyList<MachineAvailability>> GetMachines(Actor actor)
     {
         DemandVisible(actor);
         return Task.FromResult<IReadOnlyList<MachineAvailability>>([.. Group.Members.Values.Select(m => m.Machine)]);
     }
 
-    /// <inheritdoc />
     public Task<IReadOnlyList<QueuedRunView>> GetQueue(Actor actor)
     {
         DemandVisible(actor);
         return Task.FromResult(scheduler.QueueInOrder());
     }
 
-    /// <inheritdoc />
     public Task<IReadOnlyList<RunNotEnded>> RunsIn(RunStatus status) => Task.FromResult(scheduler.RunsIn(status));
 
-    /// <inheritdoc />
     public async Task AddMachine(Actor actor, MachineAvailability machine, string password)
     {
         if (IsSolo)
@@ -226,7 +207,6 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         await audit.RecordAsync(actor.Id, "group.machine.add", Resource, null, new { machine.MachineId, machine.Name });
     }
 
-    /// <inheritdoc />
     public async Task RemoveMachine(string machineId)
     {
         if (!Group.Members.ContainsKey(machineId))
@@ -239,7 +219,6 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         await CommitAsync();
     }
 
-    /// <inheritdoc />
     public async Task UpdateMachine(MachineAvailability machine)
     {
         if (!Group.Members.TryGetValue(machine.MachineId, out var member))
@@ -263,7 +242,6 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         await CommitAsync();
     }
 
-    /// <inheritdoc />
     public async Task Enqueue(QueuedRun run)
     {
         if (scheduler.Holds(run.RunId))
@@ -315,13 +293,10 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         return plans.WithoutDeleted(plan, untracked.Where((_, i) => !tracked[i]), deletionsBefore);
     }
 
-    /// <inheritdoc />
     public Task<IReadOnlyList<PlacedRun>> RunsOn(string machineId) => Task.FromResult(scheduler.RunsOn(machineId));
 
-    /// <inheritdoc />
     public Task<RunPlacement?> PlacementOf(string runId) => Task.FromResult(scheduler.PlacementOf(runId));
 
-    /// <inheritdoc />
     public async Task RunStarted(string runId, string machineId)
     {
         if (scheduler.Start(runId, machineId))
@@ -330,7 +305,6 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         }
     }
 
-    /// <inheritdoc />
     public async Task RunEnded(string runId)
     {
         if (scheduler.End(runId))
@@ -339,28 +313,24 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         }
     }
 
-    /// <inheritdoc />
     public async Task Remove(string runId)
     {
         scheduler.Remove(runId);
         await CommitAsync();
     }
 
-    /// <inheritdoc />
     public async Task Reprioritize(string runId, RunPriority priority)
     {
         scheduler.Reprioritize(runId, priority);
         await CommitAsync();
     }
 
-    /// <inheritdoc />
     public async Task MoveToTop(string runId)
     {
         scheduler.MoveToTop(runId);
         await CommitAsync();
     }
 
-    /// <inheritdoc />
     public async Task CredentialFailed(string machineId, string credentialId)
     {
         if (Group.Members.TryGetValue(machineId, out var member) && !member.Machine.FailedCredentials.Contains(credentialId))
@@ -371,7 +341,6 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         }
     }
 
-    /// <inheritdoc />
     public async Task CredentialDeleted(CredentialOption credential)
     {
         plans.RecordDeletion(credential.CredentialId);
@@ -385,7 +354,6 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         }
     }
 
-    /// <inheritdoc />
     public Task ReceiveReminder(string reminderName, TickStatus status) => ExpireDueAsync();
 
     private async Task ExpireDueAsync()
@@ -401,16 +369,6 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         store.DetailsChanged = true;
     }
 
-    private Task SendAsync(GroupAnnouncement announcement) => announcement switch
-    {
-        GroupAnnouncement.RunAssigned a => GrainFactory.GetGrain<IRunGrain>(a.RunId).Assigned(a.MachineId, a.Credential, a.At),
-        GroupAnnouncement.RunRequeued r => GrainFactory.GetGrain<IRunGrain>(r.RunId).Requeued(r.Reason),
-        GroupAnnouncement.RunEnded e => GrainFactory.GetGrain<IRunGrain>(e.RunId).Ended(e.Status, e.Reason, e.Error),
-        GroupAnnouncement.MachineOffered o => GrainFactory.GetGrain<IMachineGrain>(o.MachineId).Offer(o.Assignment),
-        GroupAnnouncement.MachineWithdrawn w => GrainFactory.GetGrain<IMachineGrain>(w.MachineId).Withdraw(w.RunId),
-        _ => throw new ArgumentOutOfRangeException(nameof(announcement)),
-    };
-
     /// <summary>Schedules, writes, then announces: nothing is announced that is not durable.</summary>
     private async Task CommitAsync()
     {
@@ -420,7 +378,7 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         await alarm.UpdateAsync();
         foreach (var send in sends)
         {
-            await SendAsync(send);
+            await send.SendAsync(GrainFactory);
         }
     }
 
@@ -428,39 +386,6 @@ public sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     {
         events.GroupChanged(this.GetPrimaryKeyString());
         return store.SaveAsync();
-    }
-
-    /// <summary>
-    /// A grain timer fires at the exact deadline. A durable reminder, at Orleans' minimum period, wakes the group after a
-    /// restart or a failover, when the timer is gone; the reminder row is written once, not per deadline.
-    /// </summary>
-    private async Task ArmAsync(DateTimeOffset due)
-    {
-        var delay = due - time.GetUtcNow();
-        delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
-        if (deadlineTimer is null)
-        {
-            deadlineTimer = this.RegisterGrainTimer(ExpireDueAsync, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { Interleave = true });
-        }
-        else
-        {
-            deadlineTimer.Change(delay, Timeout.InfiniteTimeSpan);
-        }
-        if (!backstopRegistered)
-        {
-            await this.RegisterOrUpdateReminder(DeadlineReminder, backstopPeriod, backstopPeriod);
-            backstopRegistered = true;
-        }
-    }
-
-    private async Task DisarmAsync()
-    {
-        deadlineTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        if (await this.GetReminder(DeadlineReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-        backstopRegistered = false;
     }
 
     private ResourceAccess? AccessFor(Actor actor) =>

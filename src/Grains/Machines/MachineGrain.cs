@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace MachineGrid.Grains;
@@ -11,17 +9,20 @@ namespace MachineGrid.Grains;
 /// The runs placed on it are not stored here: the group holds every assignment and start durably, and an activation
 /// rebuilds this machine's view from its group (runs not yet started are handed to the agent again).
 /// </summary>
-public sealed class MachineGrain(
+internal sealed class MachineGrain(
     [PersistentState("machine")] IPersistentState<MachineState> state,
     IOptions<GridOptions> options,
     AuditTrail audit,
     DirectoryIndex directory,
-    AssignmentSignals signals,
     KeyRevocations revocations,
     GridEvents events,
     TimeProvider time) : Grain, IMachineGrain
 {
     private const string LivenessReminder = "liveness";
+
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(20);
+
+    private readonly MachineInbox inbox = new(() => state.State);
 
     private bool heartbeatUnsaved;
 
@@ -33,7 +34,6 @@ public sealed class MachineGrain(
 
     private AuditResource Resource => AuditResource.Machine(Id);
 
-    /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!Machine.Created)
@@ -42,15 +42,13 @@ public sealed class MachineGrain(
         }
         foreach (var placed in await GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).RunsOn(Id))
         {
-            Machine.Runs[placed.Assignment.RunId] = placed.Assignment;
-            (placed.Started ? Machine.Started : Machine.Pending).Add(placed.Assignment.RunId);
+            inbox.Place(placed.Assignment, placed.Started);
         }
     }
 
-    /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        signals.Forget(Id);
+        inbox.Release();
         if (heartbeatUnsaved && Machine.Created)
         {
             // The last heartbeat time changes on every beat and is written only here, so a quiet agent costs no writes.
@@ -60,7 +58,6 @@ public sealed class MachineGrain(
 
     private string QueueGroupId => Machine.GroupId ?? GroupIds.SoloFor(Id);
 
-    /// <inheritdoc />
     public async Task<MachineRegistration> Register(Actor actor, RegisterMachine request)
     {
         AccessPolicy.DemandRole(actor, GridAction.RegisterMachine);
@@ -75,8 +72,8 @@ public sealed class MachineGrain(
         Machine.AgentVersion = Validate.Name(request.AgentVersion, "agentVersion", 100);
         Machine.Os = Validate.Name(request.Os, "os", Limits.MaxNameLength);
         Machine.Fingerprint = Validate.Name(request.Fingerprint, "fingerprint", 512);
-        var key = $"mk.{Id}.{Base64Url(RandomNumberGenerator.GetBytes(32))}";
-        Machine.KeyHash = Hash(key);
+        var key = MachineKeys.New(Id);
+        Machine.KeyHash = MachineKeys.Hash(key);
         Machine.Access.Owner = actor.Ref;
         Machine.Created = true;
         await state.WriteStateAsync();
@@ -85,7 +82,6 @@ public sealed class MachineGrain(
         return new MachineRegistration(View(ResourceAccess.Owner), key);
     }
 
-    /// <inheritdoc />
     public async Task<MachineView> Get(Actor actor)
     {
         EnsureCreated();
@@ -93,7 +89,6 @@ public sealed class MachineGrain(
         return View(access);
     }
 
-    /// <inheritdoc />
     public async Task<MachineView> Update(Actor actor, UpdateMachine request)
     {
         EnsureCreated();
@@ -110,7 +105,6 @@ public sealed class MachineGrain(
         return View(access);
     }
 
-    /// <inheritdoc />
     public async Task Delete(Actor actor)
     {
         EnsureCreated();
@@ -128,7 +122,6 @@ public sealed class MachineGrain(
         await audit.RecordAsync(actor.Id, "machine.delete", Resource, new { name }, null);
     }
 
-    /// <inheritdoc />
     public async Task JoinGroup(Actor actor, string groupId, string password)
     {
         EnsureCreated();
@@ -153,7 +146,6 @@ public sealed class MachineGrain(
         await audit.RecordAsync(actor.Id, "machine.group.join", Resource, new { groupId = GroupIds.IsSolo(previous) ? null : previous }, new { groupId, brokenConnections = broken.Count });
     }
 
-    /// <inheritdoc />
     public async Task LeaveGroup(Actor actor)
     {
         EnsureCreated();
@@ -165,7 +157,6 @@ public sealed class MachineGrain(
         await audit.RecordAsync(actor.Id, "machine.group.leave", Resource, new { groupId }, null);
     }
 
-    /// <inheritdoc />
     public async Task Share(Actor actor, string principalId, ResourceAccess access)
     {
         EnsureCreated();
@@ -179,7 +170,6 @@ public sealed class MachineGrain(
         await audit.RecordAsync(actor.Id, "machine.share", Resource, null, new { principalId, access });
     }
 
-    /// <inheritdoc />
     public async Task Unshare(Actor actor, string principalId)
     {
         EnsureCreated();
@@ -193,7 +183,6 @@ public sealed class MachineGrain(
         }
     }
 
-    /// <inheritdoc />
     public async Task<ResourceAccess?> AccessOf(Actor actor)
     {
         if (!Machine.Created)
@@ -206,12 +195,9 @@ public sealed class MachineGrain(
         return best > 0 ? best : actor.IsAdmin ? ResourceAccess.CoOwner : null;
     }
 
-    /// <inheritdoc />
     public Task<bool> VerifyKey(string machineKey) =>
-        Task.FromResult(Machine.Created && machineKey is { Length: > 0 and < 200 }
-            && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(machineKey)), Encoding.ASCII.GetBytes(Machine.KeyHash)));
+        Task.FromResult(Machine.Created && MachineKeys.Matches(machineKey, Machine.KeyHash));
 
-    /// <inheritdoc />
     public async Task<MachineView> Heartbeat(AgentHeartbeat heartbeat)
     {
         EnsureCreated();
@@ -250,40 +236,24 @@ public sealed class MachineGrain(
         return View(ResourceAccess.Owner);
     }
 
-    /// <inheritdoc />
-    public Task<IReadOnlyList<Assignment>> TakeAssignments(int max = int.MaxValue)
+    public Task<IReadOnlyList<Assignment>> TakeAssignments(int max = int.MaxValue) => Task.FromResult(inbox.Take(max));
+
+    public Task<IReadOnlyList<Assignment>> WaitForAssignments(int max, TimeSpan wait)
     {
-        IReadOnlyList<Assignment> taken = [];
-        if (Machine.Pending.Count > 0)
-        {
-            var found = Machine.Pending.Where(Machine.Runs.ContainsKey).Take(max).Select(id => Machine.Runs[id]).ToList();
-            Machine.Pending.RemoveAll(id => !Machine.Runs.ContainsKey(id) || found.Any(a => a.RunId == id));
-            taken = found;
-        }
-        if (Machine.Pending.Count == 0)
-        {
-            signals.Idle(Id);
-        }
-        return Task.FromResult(taken);
+        DomainException.Require(max > 0 && wait >= TimeSpan.Zero && wait <= MaxWait, $"max must be positive and wait at most {MaxWait.TotalSeconds} s.");
+        return inbox.WaitAndTakeAsync(max, wait, time);
     }
 
-    /// <inheritdoc />
-    public Task<IReadOnlyList<RunNotEnded>> RunsIn(RunStatus? status) =>
-        Task.FromResult<IReadOnlyList<RunNotEnded>>([.. Machine.Runs.Values
-            .Where(a => status is null || (status is RunStatus.Assigned or RunStatus.Running && Machine.Started.Contains(a.RunId) == (status == RunStatus.Running)))
-            .Select(a => new RunNotEnded(a.RunId, a.EnqueuedAt))]);
+    public Task<IReadOnlyList<RunNotEnded>> RunsIn(RunStatus? status) => Task.FromResult(inbox.RunsIn(status));
 
-    /// <inheritdoc />
     public async Task StartRun(string runId)
     {
         DemandPlaced(runId);
         await GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).RunStarted(runId, Id);
         await GrainFactory.GetGrain<IRunGrain>(runId).Started(Id);
-        Machine.Pending.Remove(runId);
-        Machine.Started.Add(runId);
+        inbox.MarkStarted(runId);
     }
 
-    /// <inheritdoc />
     public async Task CompleteRun(string runId, bool succeeded, string? outputs, string? error)
     {
         DemandPlaced(runId);
@@ -297,7 +267,6 @@ public sealed class MachineGrain(
             GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).RunEnded(runId));
     }
 
-    /// <inheritdoc />
     public async Task ReportCredentialFailure(string credentialId, string reason)
     {
         EnsureCreated();
@@ -308,7 +277,6 @@ public sealed class MachineGrain(
         await SaveAndReportAsync();
     }
 
-    /// <inheritdoc />
     public async Task ClearCredentialFailure(string credentialId)
     {
         if (Machine.FailedCredentials.Remove(credentialId))
@@ -317,27 +285,22 @@ public sealed class MachineGrain(
         }
     }
 
-    /// <inheritdoc />
     public Task Offer(Assignment assignment)
     {
-        Machine.Runs[assignment.RunId] = assignment;
-        Machine.Pending.Add(assignment.RunId);
+        inbox.Offer(assignment);
         events.MachineChanged(Id);
-        signals.Notify(Id);
         return Task.CompletedTask;
     }
 
-    /// <inheritdoc />
     public Task Withdraw(string runId)
     {
-        if (Machine.Runs.ContainsKey(runId))
+        if (inbox.Holds(runId))
         {
             Forget(runId);
         }
         return Task.CompletedTask;
     }
 
-    /// <inheritdoc />
     public async Task AddDirectConnection(string connectionId)
     {
         EnsureCreated();
@@ -352,7 +315,6 @@ public sealed class MachineGrain(
         }
     }
 
-    /// <inheritdoc />
     public async Task ClaimForMapping(string mappingId)
     {
         EnsureCreated();
@@ -369,7 +331,6 @@ public sealed class MachineGrain(
         await state.WriteStateAsync();
     }
 
-    /// <inheritdoc />
     public async Task ReleaseFromMapping(string mappingId)
     {
         if (Machine.MappingId == mappingId)
@@ -379,10 +340,8 @@ public sealed class MachineGrain(
         }
     }
 
-    /// <inheritdoc />
     public Task<string?> NameOf() => Task.FromResult(Machine.Created ? Machine.Name : null);
 
-    /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != LivenessReminder)
@@ -417,9 +376,7 @@ public sealed class MachineGrain(
     private void Forget(string runId)
     {
         events.MachineChanged(Id);
-        Machine.Runs.Remove(runId);
-        Machine.Pending.Remove(runId);
-        Machine.Started.Remove(runId);
+        inbox.Forget(runId);
     }
 
     private async Task<ResourceAccess> DemandAsync(Actor actor, GridAction action)
@@ -441,7 +398,7 @@ public sealed class MachineGrain(
     private void DemandPlaced(string runId)
     {
         EnsureCreated();
-        if (!Machine.Runs.ContainsKey(runId))
+        if (!inbox.Holds(runId))
         {
             throw new DomainException(DomainErrorCode.InvalidState, $"Run {runId} is not assigned to machine {Machine.Name}.");
         }
@@ -468,20 +425,10 @@ public sealed class MachineGrain(
 
     private MachineView View(ResourceAccess? access)
     {
-        // Two runs of one user can be held here: a run its group let go while the machine was offline stays until the
-        // agent ends it or this grain reactivates. A user has one session, which shows the run placed last.
-        var runByUser = Machine.Runs.Values
-            .GroupBy(a => a.Username, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(runs => runs.Key, runs => runs.MaxBy(a => a.AcknowledgeBy)!.RunId, StringComparer.OrdinalIgnoreCase);
-        var sessions = Machine.SignedInUsers.Select(u => new SessionView(u, runByUser.GetValueOrDefault(u)))
-            .Concat(runByUser.Where(r => !Machine.SignedInUsers.Contains(r.Key, StringComparer.OrdinalIgnoreCase)).Select(r => new SessionView(r.Key, r.Value)))
-            .ToList();
+        var sessions = inbox.Sessions(Machine.SignedInUsers);
         var status = Machine.Maintenance ? MachineStatus.Maintenance : Machine.Online ? MachineStatus.Online : MachineStatus.Offline;
         return new MachineView(Id, Machine.Name, Machine.Description, status, Machine.Kind, Machine.MaxSessions, Machine.GroupId, sessions,
             Machine.LastHeartbeat, Machine.AgentVersion, Machine.Os, Machine.Access.Owner ?? new PrincipalRef("", ""), access);
     }
 
-    private static string Hash(string key) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -10,7 +10,7 @@ namespace MachineGrid.Grains;
 /// them from the group on activation. A run found still queued there re-enqueues itself (the group ignores runs it
 /// already has), so a crash between the two writes of a submission loses nothing.
 /// </summary>
-public sealed class RunGrain(
+internal sealed class RunGrain(
     [PersistentState("run")] IPersistentState<RunState> state,
     IOptions<GridOptions> options,
     AuditTrail audit,
@@ -27,7 +27,6 @@ public sealed class RunGrain(
 
     private AuditResource Resource => AuditResource.Run(this.GetPrimaryKeyString());
 
-    /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!Run.Created || Ended)
@@ -65,7 +64,6 @@ public sealed class RunGrain(
         }
     }
 
-    /// <inheritdoc />
     public async Task<RunView> Submit(Actor actor, SubmitRun request)
     {
         if (Run.Created)
@@ -152,17 +150,14 @@ public sealed class RunGrain(
         }
     }
 
-    /// <inheritdoc />
     public async Task<RunView> Get(Actor actor)
     {
         await DemandAccessAsync(actor, manage: false);
         return View();
     }
 
-    /// <inheritdoc />
     public Task<RunView> Snapshot() => Task.FromResult(View());
 
-    /// <inheritdoc />
     public async Task<RunView> Cancel(Actor actor)
     {
         await DemandAccessAsync(actor, manage: true);
@@ -176,7 +171,6 @@ public sealed class RunGrain(
         return View();
     }
 
-    /// <inheritdoc />
     public async Task<RunView> SetPriority(Actor actor, RunPriority priority)
     {
         await DemandAccessAsync(actor, manage: true);
@@ -190,7 +184,6 @@ public sealed class RunGrain(
         return View();
     }
 
-    /// <inheritdoc />
     public async Task<RunView> MoveToTop(Actor actor)
     {
         await DemandAccessAsync(actor, manage: true);
@@ -200,18 +193,15 @@ public sealed class RunGrain(
         return View();
     }
 
-    /// <inheritdoc />
     public Task<string?> InputsFor(string machineId)
     {
         DemandOn(machineId);
         return Task.FromResult(Run.Inputs);
     }
 
-    /// <inheritdoc />
     public Task<bool> UsesCredentialOn(string machineId, string credentialId) =>
         Task.FromResult(Run.Status is RunStatus.Assigned or RunStatus.Running && Run.MachineId == machineId && Run.Credential?.CredentialId == credentialId);
 
-    /// <inheritdoc />
     public async Task Assigned(string machineId, CredentialOption credential, DateTimeOffset at)
     {
         if (!Run.Created || Run.Status != RunStatus.Queued)
@@ -223,7 +213,6 @@ public sealed class RunGrain(
         await IndexAsync();
     }
 
-    /// <inheritdoc />
     public async Task Requeued(string reason)
     {
         if (!Run.Created || Ended)
@@ -237,7 +226,6 @@ public sealed class RunGrain(
         await SaveAsync();
     }
 
-    /// <inheritdoc />
     public async Task Started(string machineId)
     {
         // Already started there: a run activated after its group recorded the start, or an agent repeating itself.
@@ -254,7 +242,6 @@ public sealed class RunGrain(
         await IndexAsync();
     }
 
-    /// <inheritdoc />
     public async Task Completed(string machineId, bool succeeded, string? outputs, string? error)
     {
         DemandOn(machineId);
@@ -263,7 +250,6 @@ public sealed class RunGrain(
         await EndAsync(succeeded ? RunStatus.Succeeded : RunStatus.Failed, succeeded ? RunStatusReason.Completed : RunStatusReason.FlowFailed);
     }
 
-    /// <inheritdoc />
     Task IRunGrain.Ended(RunStatus status, string reason, string? error) => !Run.Created || Ended ? Task.CompletedTask : EndAsync(status, reason, error);
 
     /// <summary>Writes the state and, in the same group commit, moves the run's index rows.</summary>

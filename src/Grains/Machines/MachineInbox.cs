@@ -1,0 +1,92 @@
+namespace MachineGrid.Grains;
+
+/// <summary>
+/// The runs placed on a machine, seen from the machine: offered and not yet taken by the agent (pending), taken, and
+/// started. An agent's long-poll waits here for the next offer, so it wakes on whichever silo holds the machine.
+/// </summary>
+internal sealed class MachineInbox(Func<MachineState> machine)
+{
+    private TaskCompletionSource? offered;
+
+    private MachineState Machine => machine();
+
+    public void Place(Assignment assignment, bool started)
+    {
+        Machine.Runs[assignment.RunId] = assignment;
+        (started ? Machine.Started : Machine.Pending).Add(assignment.RunId);
+    }
+
+    public void Offer(Assignment assignment)
+    {
+        Place(assignment, started: false);
+        var woken = offered;
+        offered = null;
+        woken?.TrySetResult();
+    }
+
+    public IReadOnlyList<Assignment> Take(int max)
+    {
+        if (Machine.Pending.Count == 0)
+        {
+            return [];
+        }
+        var found = Machine.Pending.Where(Machine.Runs.ContainsKey).Take(max).Select(id => Machine.Runs[id]).ToList();
+        Machine.Pending.RemoveAll(id => !Machine.Runs.ContainsKey(id) || found.Any(a => a.RunId == id));
+        return found;
+    }
+
+    /// <summary>Takes what is pending, or waits up to <paramref name="wait"/> for an offer and takes then.</summary>
+    public async Task<IReadOnlyList<Assignment>> WaitAndTakeAsync(int max, TimeSpan wait, TimeProvider time)
+    {
+        var taken = Take(max);
+        if (taken.Count > 0 || wait <= TimeSpan.Zero)
+        {
+            return taken;
+        }
+        offered ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var timeout = new CancellationTokenSource(wait, time);
+        await offered.Task.WaitAsync(timeout.Token).ContinueWith(static _ => { }, TaskScheduler.Current);
+        return Take(max);
+    }
+
+    /// <summary>Releases every waiter empty-handed, as the machine deactivates; the agent's next poll activates it again.</summary>
+    public void Release()
+    {
+        var woken = offered;
+        offered = null;
+        woken?.TrySetResult();
+    }
+
+    public void MarkStarted(string runId)
+    {
+        Machine.Pending.Remove(runId);
+        Machine.Started.Add(runId);
+    }
+
+    public void Forget(string runId)
+    {
+        Machine.Runs.Remove(runId);
+        Machine.Pending.Remove(runId);
+        Machine.Started.Remove(runId);
+    }
+
+    public bool Holds(string runId) => Machine.Runs.ContainsKey(runId);
+
+    public IReadOnlyList<RunNotEnded> RunsIn(RunStatus? status) => [.. Machine.Runs.Values
+        .Where(a => status is null || (status is RunStatus.Assigned or RunStatus.Running && Machine.Started.Contains(a.RunId) == (status == RunStatus.Running)))
+        .Select(a => new RunNotEnded(a.RunId, a.EnqueuedAt))];
+
+    /// <summary>
+    /// Sessions: each signed-in user with the run placed on it, and users with a run but not signed in. Two runs of one
+    /// user can be held here (a run its group let go while the machine was offline stays until the agent ends it or the
+    /// grain reactivates); a user has one session, which shows the run placed last.
+    /// </summary>
+    public IReadOnlyList<SessionView> Sessions(IReadOnlyList<string> signedIn)
+    {
+        var runByUser = Machine.Runs.Values
+            .GroupBy(a => a.Username, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(runs => runs.Key, runs => runs.MaxBy(a => a.AcknowledgeBy)!.RunId, StringComparer.OrdinalIgnoreCase);
+        return [.. signedIn.Select(u => new SessionView(u, runByUser.GetValueOrDefault(u)))
+            .Concat(runByUser.Where(r => !signedIn.Contains(r.Key, StringComparer.OrdinalIgnoreCase)).Select(r => new SessionView(r.Key, r.Value)))];
+    }
+}
