@@ -23,6 +23,7 @@ public static class GatewayExtensions
         services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBytes);
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddSingleton<KeyAuthenticator>();
+        services.AddHostedService<KeyRevocationListener>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
             if (!context.ProblemDetails.Extensions.ContainsKey("code"))

@@ -20,11 +20,11 @@ public static class OperationsApi
         return api;
     }
 
-    private static async Task<Results<Ok<object>, ProblemHttpResult>> Ready(ApiKeys keys)
+    private static async Task<Results<Ok<object>, ProblemHttpResult>> Ready(IGrainFactory grains)
     {
         try
         {
-            await keys.AnyAsync();
+            await grains.GetGrain<IKeyDirectoryGrain>("environment").Any();
             return TypedResults.Ok<object>(new { status = "ready" });
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -10,12 +10,11 @@ namespace MachineGrid.Gateway;
 /// the key from configuration (<c>MachineGrid:BootstrapAdminKey</c>), or with a generated key that is printed once to the
 /// console, and only when this start stored it: a silo that lost the race to another prints nothing.
 /// </summary>
-/// <param name="keys">The stored API keys.</param>
 /// <param name="grains">The grains.</param>
 /// <param name="configuration">Where a configured key is read from.</param>
 /// <param name="logger">Where the bootstrap is logged (never the key).</param>
 /// <param name="console">Where a generated key is shown; the process's console when null.</param>
-public sealed partial class BootstrapAdmin(ApiKeys keys, IGrainFactory grains, IConfiguration configuration, ILogger<BootstrapAdmin> logger, TextWriter? console = null) : IHostedService
+public sealed partial class BootstrapAdmin(IGrainFactory grains, IConfiguration configuration, ILogger<BootstrapAdmin> logger, TextWriter? console = null) : IHostedService
 {
     /// <summary>Id of the bootstrap principal.</summary>
     public const string PrincipalId = "p-admin";
@@ -23,12 +22,12 @@ public sealed partial class BootstrapAdmin(ApiKeys keys, IGrainFactory grains, I
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (await keys.AnyAsync())
+        if (await grains.GetGrain<IKeyDirectoryGrain>("environment").Any())
         {
             return;
         }
         var configured = configuration["MachineGrid:BootstrapAdminKey"];
-        var key = string.IsNullOrWhiteSpace(configured) ? ApiKeys.NewKey() : configured.Trim();
+        var key = string.IsNullOrWhiteSpace(configured) ? ApiKeyFormat.NewKey() : configured.Trim();
         if (!await grains.GetGrain<IPrincipalGrain>(PrincipalId).Bootstrap("admin", key))
         {
             LogAlreadyBootstrapped(logger, PrincipalId);

@@ -9,18 +9,16 @@ namespace MachineGrid.Gateway;
 /// Resolves <c>Authorization: Bearer</c> keys to callers: user API keys (looked up by hash) and machine keys
 /// (<c>mk.{machineId}.{secret}</c>, verified by the machine grain). Successful lookups are cached for 30 seconds by the
 /// key's hash, so a known key is resolved without a grain call, an allocation or an await. A principal or machine that is
-/// deleted is dropped from the cache through <see cref="KeyRevocations"/> before its deletion is answered.
+/// deleted is dropped from every gateway's cache through the revocation hub (<see cref="KeyRevocationListener"/>) before its deletion is answered.
 /// </summary>
-public sealed class KeyAuthenticator : IDisposable
+public sealed class KeyAuthenticator
 {
     private const int MaxKeyLength = 256;
     private const string Bearer = "Bearer ";
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, (ClaimsPrincipal Principal, long Expires)> cache = new(StringComparer.Ordinal);
-    private readonly ApiKeys apiKeys;
     private readonly IGrainFactory grains;
     private readonly TimeProvider time;
-    private readonly IDisposable revocationSubscription;
 
     /// <summary>Guards <see cref="revocationCount"/> and the cache entries added after a lookup (not the reads).</summary>
     private readonly Lock revocationGate = new();
@@ -28,13 +26,11 @@ public sealed class KeyAuthenticator : IDisposable
     /// <summary>Revocations seen so far: a lookup that overlapped one may have read the key before it was revoked, and is not cached.</summary>
     private long revocationCount;
 
-    /// <summary>Creates the authenticator and subscribes it to key revocations.</summary>
-    public KeyAuthenticator(ApiKeys apiKeys, IGrainFactory grains, TimeProvider time, KeyRevocations revocations)
+    /// <summary>Creates the authenticator; <see cref="KeyRevocationListener"/> subscribes it to revocations.</summary>
+    public KeyAuthenticator(IGrainFactory grains, TimeProvider time)
     {
-        this.apiKeys = apiKeys;
         this.grains = grains;
         this.time = time;
-        revocationSubscription = revocations.Subscribe(Forget);
     }
 
     /// <summary>The caller that <paramref name="authorization"/> (the header's value) names; null for no, a malformed or an unknown key.</summary>
@@ -59,7 +55,6 @@ public sealed class KeyAuthenticator : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => revocationSubscription.Dispose();
 
     private async ValueTask<ClaimsPrincipal?> LookUpAsync(string key, string hash)
     {
@@ -78,8 +73,8 @@ public sealed class KeyAuthenticator : IDisposable
         return principal;
     }
 
-    /// <summary>Drops the cached sign-ins of a deleted principal or machine.</summary>
-    private void Forget(KeyHolder holder)
+    /// <summary>Drops the holder's cached keys, and any lookup of them in flight: the next request reads the storage.</summary>
+    public void Forget(KeyHolder holder)
     {
         var claim = holder.Kind == KeyHolderKind.Machine ? GridClaims.MachineId : GridClaims.PrincipalId;
         lock (revocationGate)
@@ -105,7 +100,7 @@ public sealed class KeyAuthenticator : IDisposable
 
     private async Task<ClaimsPrincipal?> UserAsync(string key)
     {
-        var found = await apiKeys.FindAsync(key);
+        var found = await grains.GetGrain<IKeyDirectoryGrain>("environment").Find(key);
         return found is null ? null : Identity(
             new Claim(ClaimTypes.Name, found.Name),
             new Claim(GridClaims.PrincipalId, found.Id),

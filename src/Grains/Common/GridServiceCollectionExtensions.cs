@@ -24,7 +24,6 @@ public static class GridServiceCollectionExtensions
         services.AddSingleton<RunIndex>();
         services.AddSingleton<GroupRunRows>();
         services.AddSingleton<ApiKeys>();
-        services.AddSingleton<KeyRevocations>();
         services.AddSingleton<DeletedCredentials>();
         services.AddSingleton<GridEvents>();
         services.AddSingleton<IIncomingGrainCallFilter, CallerIdentityFilter>();

@@ -14,7 +14,6 @@ internal sealed class MachineGrain(
     IOptions<GridOptions> options,
     AuditTrail audit,
     DirectoryIndex directory,
-    KeyRevocations revocations,
     GridEvents events,
     TimeProvider time) : Grain, IMachineGrain
 {
@@ -117,7 +116,7 @@ internal sealed class MachineGrain(
         var name = Machine.Name;
         var principals = Machine.Access.Principals();
         await state.ClearStateAsync();
-        await revocations.RevokeAsync(new KeyHolder(KeyHolderKind.Machine, Id));
+        await GrainFactory.GetGrain<IKeyRevocationHubGrain>("environment").Revoke(new KeyHolder(KeyHolderKind.Machine, Id));
         await directory.SyncAsync("machine", Id, principals, null);
         await audit.RecordAsync(actor.Id, "machine.delete", Resource, new { name }, null);
     }

@@ -9,7 +9,7 @@ namespace MachineGrid.Grains;
 /// API keys by SHA-256 hash in the <c>apikeys</c> index table, each row holding the principal it authenticates. Keys are
 /// 256 random bits, so a fast hash is safe; the key itself is never stored.
 /// </summary>
-public sealed class ApiKeys(IReadModel index)
+internal sealed class ApiKeys(IReadModel index)
 {
     /// <summary>The index table.</summary>
     public const string Table = "apikeys";
@@ -17,10 +17,10 @@ public sealed class ApiKeys(IReadModel index)
     private const int ScanPage = 1000;
 
     /// <summary>A new random key.</summary>
-    public static string NewKey() => "mgk_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string NewKey() => ApiKeyFormat.NewKey();
 
     /// <summary>The hash a key is stored under.</summary>
-    public static string HashOf(string apiKey) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)));
+    public static string HashOf(string apiKey) => ApiKeyFormat.HashOf(apiKey);
 
     /// <summary>Records the key for the principal.</summary>
     public Task AddAsync(string apiKey, PrincipalView principal) =>

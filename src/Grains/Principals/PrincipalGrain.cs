@@ -3,17 +3,15 @@ using Microsoft.Extensions.Options;
 namespace MachineGrid.Grains;
 
 /// <summary>A user principal: name, roles, and an API key stored only as a hash.</summary>
-public sealed class PrincipalGrain(
+internal sealed class PrincipalGrain(
     [PersistentState("principal")] IPersistentState<PrincipalState> state,
     ApiKeys keys,
-    KeyRevocations revocations,
     AuditTrail audit,
     IOptions<GridOptions> options) : Grain, IPrincipalGrain
 {
     private const EnvironmentRoles AllRoles = EnvironmentRoles.EnvironmentAdmin | EnvironmentRoles.EnvironmentMaker
         | EnvironmentRoles.MachineOwner | EnvironmentRoles.MachineUser | EnvironmentRoles.MachineUserCanShare;
 
-    /// <inheritdoc />
     public async Task<CreatedPrincipal> Create(Actor actor, string name, EnvironmentRoles roles)
     {
         if (!actor.IsAdmin)
@@ -31,7 +29,6 @@ public sealed class PrincipalGrain(
         return new CreatedPrincipal(view, key);
     }
 
-    /// <inheritdoc />
     public async Task<bool> Bootstrap(string name, string apiKey)
     {
         if (state.State.Created && state.State.KeyHash is { Length: > 0 } stored && await keys.ExistsAsync(stored))
@@ -43,7 +40,6 @@ public sealed class PrincipalGrain(
         return true;
     }
 
-    /// <inheritdoc />
     public Task<PrincipalView> Get(Actor actor)
     {
         if (!state.State.Created)
@@ -57,7 +53,6 @@ public sealed class PrincipalGrain(
         return Task.FromResult(View());
     }
 
-    /// <inheritdoc />
     public async Task Delete(Actor actor)
     {
         if (!actor.IsAdmin)
@@ -75,7 +70,7 @@ public sealed class PrincipalGrain(
         var before = new { state.State.Name, state.State.Roles };
         await (state.State.KeyHash is { Length: > 0 } keyHash ? keys.RemoveAsync(keyHash) : keys.RemoveAllOfAsync(this.GetPrimaryKeyString()));
         await state.ClearStateAsync();
-        await revocations.RevokeAsync(new KeyHolder(KeyHolderKind.Principal, this.GetPrimaryKeyString()));
+        await GrainFactory.GetGrain<IKeyRevocationHubGrain>("environment").Revoke(new KeyHolder(KeyHolderKind.Principal, this.GetPrimaryKeyString()));
         await audit.RecordAsync(actor.Id, "principal.delete", AuditResource.Principal(this.GetPrimaryKeyString()), before, null);
     }
 
