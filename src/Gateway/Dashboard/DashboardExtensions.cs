@@ -15,7 +15,6 @@ public static class DashboardExtensions
     public static IServiceCollection AddMachineGridDashboard(this IServiceCollection services)
     {
         services.AddSingleton<EventTickets>();
-        services.AddSingleton<EventStreamSlots>();
         services.AddSingleton<EventBroadcaster>();
         services.AddSingleton<StatsSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<StatsSampler>());

@@ -1,76 +1,87 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
-
 namespace MachineGrid.Gateway;
 
 /// <summary>
-/// Short-lived, single-use tickets that authorize one event stream. A browser's EventSource cannot send an
-/// <c>Authorization</c> header, so the page trades its bearer key for a ticket first. Tickets are kept by hash only,
-/// expire after <see cref="Lifetime"/> and are spent by the first stream that presents them.
+/// Single-use tickets that let a browser open the event stream without putting its API key in a URL, and the stream
+/// slots each principal may hold. Both live in the principal's <see cref="IEventAccessGrain"/>, so a ticket issued by
+/// one gateway opens a stream on another.
 /// </summary>
-public sealed class EventTickets(TimeProvider time)
+public sealed class EventTickets(IGrainFactory grains, TimeProvider time)
 {
-    /// <summary>How long an unspent ticket stays valid.</summary>
-    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+    /// <summary>How long a ticket waits to be used.</summary>
+    public static readonly TimeSpan Lifetime = IEventAccessGrain.TicketLifetime;
 
-    /// <summary>The most unspent tickets one principal has at once; a new one replaces its oldest.</summary>
-    public const int MaxPerPrincipal = 16;
+    /// <summary>Open streams per principal.</summary>
+    public const int MaxStreamsPerPrincipal = IEventAccessGrain.MaxStreams;
 
-    /// <summary>The most unspent tickets kept at once; past it new tickets are refused until some expire.</summary>
-    public const int MaxOutstanding = 10_000;
+    /// <summary>What every ticket starts with.</summary>
+    public const string Prefix = EventTicketFormat.Prefix;
 
-    /// <summary>The prefix of every ticket.</summary>
-    public const string Prefix = "mget_";
-
-    private readonly ConcurrentDictionary<string, (Actor Actor, DateTimeOffset ExpiresAt)> tickets = new(StringComparer.Ordinal);
-
-    /// <summary>Issues a ticket for the actor.</summary>
-    public EventTicket Issue(Actor actor)
+    /// <summary>A new ticket for the actor.</summary>
+    public async Task<EventTicket> IssueAsync(Actor actor)
     {
-        var now = time.GetUtcNow();
-        MakeRoom(actor, now);
-        var ticket = Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var expiresAt = now + Lifetime;
-        tickets[Hash(ticket)] = (actor, expiresAt);
-        return new EventTicket(ticket, expiresAt);
+        var grant = await grains.GetGrain<IEventAccessGrain>(actor.Id).Issue(actor);
+        return new EventTicket(grant.Ticket, grant.ExpiresAt);
     }
 
-    /// <summary>The actor a ticket was issued to, without spending it; null when it is unknown, spent or expired.</summary>
-    public Actor? Peek(string? ticket) =>
-        IsWellFormed(ticket) && tickets.TryGetValue(Hash(ticket!), out var entry) && entry.ExpiresAt > time.GetUtcNow() ? entry.Actor : null;
-
-    /// <summary>Spends a ticket: the actor it was issued to, or null when it is unknown, spent or expired.</summary>
-    public Actor? Redeem(string? ticket)
+    /// <summary>Spends a ticket and takes a stream slot; null for a ticket that is malformed, unknown, expired or used.</summary>
+    public async Task<(Actor Actor, IAsyncDisposable Slot)?> RedeemAsync(string ticket)
     {
-        if (!IsWellFormed(ticket))
+        if (EventTicketFormat.PrincipalOf(ticket) is not { } principalId)
         {
             return null;
         }
-        return tickets.TryRemove(Hash(ticket!), out var entry) && entry.ExpiresAt > time.GetUtcNow() ? entry.Actor : null;
+        var access = grains.GetGrain<IEventAccessGrain>(principalId);
+        var lease = Guid.NewGuid().ToString("N");
+        return await access.Redeem(ticket, lease) is { } actor ? (actor, new StreamSlot(access, lease, time)) : null;
     }
 
-    private static bool IsWellFormed(string? ticket) => ticket is { Length: > 0 and <= 128 } && ticket.StartsWith(Prefix, StringComparison.Ordinal);
-
-    private void MakeRoom(Actor actor, DateTimeOffset now)
+    /// <summary>Takes a stream slot for a stream opened with the principal's own key.</summary>
+    public async Task<IAsyncDisposable> TakeSlotAsync(Actor actor)
     {
-        foreach (var (hash, entry) in tickets)
+        var access = grains.GetGrain<IEventAccessGrain>(actor.Id);
+        var lease = Guid.NewGuid().ToString("N");
+        await access.TakeSlot(actor, lease);
+        return new StreamSlot(access, lease, time);
+    }
+
+    /// <summary>Renews its lease while the stream is open and frees it when the stream ends.</summary>
+    private sealed class StreamSlot : IAsyncDisposable
+    {
+        private readonly IEventAccessGrain access;
+        private readonly string lease;
+        private readonly ITimer renewal;
+
+        public StreamSlot(IEventAccessGrain access, string lease, TimeProvider time)
         {
-            if (entry.ExpiresAt <= now)
+            this.access = access;
+            this.lease = lease;
+            var every = IEventAccessGrain.LeaseLifetime / 2;
+            renewal = time.CreateTimer(_ => _ = RenewAsync(), null, every, every);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await renewal.DisposeAsync();
+            try
             {
-                tickets.TryRemove(hash, out _);
+                await access.ReleaseSlot(lease);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The slot's lease expires on its own.
             }
         }
-        var own = tickets.Where(t => t.Value.Actor.Id == actor.Id).OrderBy(t => t.Value.ExpiresAt).ToList();
-        foreach (var (hash, _) in own.Take(own.Count - MaxPerPrincipal + 1))
+
+        private async Task RenewAsync()
         {
-            tickets.TryRemove(hash, out _);
-        }
-        if (tickets.Count >= MaxOutstanding)
-        {
-            throw new DomainException(DomainErrorCode.InvalidState, "Too many event tickets are waiting to be used; try again in a few seconds.");
+            try
+            {
+                await access.RenewSlot(lease);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The next renewal tries again; the lease outlives one missed renewal.
+            }
         }
     }
-
-    private static string Hash(string ticket) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(ticket)));
 }

@@ -24,19 +24,18 @@ public static class EventsApi
         return api;
     }
 
-    private static Ok<EventTicket> Ticket(HttpContext http, ClaimsPrincipal user, EventTickets tickets)
+    private static async Task<Ok<EventTicket>> Ticket(HttpContext http, ClaimsPrincipal user, EventTickets tickets)
     {
-        var ticket = tickets.Issue(user.Actor());
+        var ticket = await tickets.IssueAsync(user.Actor());
         http.Response.Cookies.Append(TicketCookie, ticket.Ticket, CookieOptions(http));
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(ticket);
     }
 
-    private static ServerSentEventsResult<string> Stream(
+    private static async Task<ServerSentEventsResult<string>> Stream(
         HttpContext http,
         string? ticket,
         EventTickets tickets,
-        EventStreamSlots slots,
         IGrainFactory grains,
         EventBroadcaster broadcaster,
         StatsSampler stats,
@@ -44,18 +43,18 @@ public static class EventsApi
         IHostApplicationLifetime lifetime,
         TimeProvider time)
     {
-        var actor = Authenticate(http, ticket, tickets, slots);
+        var actor = await AuthenticateAsync(http, ticket, tickets);
         var stream = new EventStream(actor, grains, broadcaster, stats, json.Value.SerializerOptions, time);
         return TypedResults.ServerSentEvents(stream.ReadAllAsync(lifetime.ApplicationStopping));
     }
 
     /// <summary>The stream's principal, holding one of its stream slots until the response ends. A refused slot leaves a ticket unspent.</summary>
-    private static Actor Authenticate(HttpContext http, string? ticket, EventTickets tickets, EventStreamSlots slots)
+    private static async Task<Actor> AuthenticateAsync(HttpContext http, string? ticket, EventTickets tickets)
     {
         if (http.User.HasClaim(c => c.Type == GridClaims.PrincipalId))
         {
             var user = http.User.Actor();
-            http.Response.RegisterForDispose(slots.Take(user.Id));
+            http.Response.RegisterForDisposeAsync(await tickets.TakeSlotAsync(user));
             return user;
         }
         if (http.Request.Headers.Authorization.Count > 0)
@@ -64,20 +63,17 @@ public static class EventsApi
         }
         var presented = ticket ?? http.Request.Cookies[TicketCookie]
             ?? throw new DomainException(DomainErrorCode.Unauthenticated, "A ticket is required: POST /api/v1/events/ticket with your API key, then GET /api/v1/events?ticket=...");
-        var holder = tickets.Peek(presented);
-        var slot = holder is null ? null : slots.Take(holder.Id);
-        var actor = tickets.Redeem(presented);
+        var redeemed = await tickets.RedeemAsync(presented);
         if (ticket is null)
         {
             http.Response.Cookies.Delete(TicketCookie, CookieOptions(http));
         }
-        if (actor is null || slot is null)
+        if (redeemed is not { } access)
         {
-            slot?.Dispose();
             throw new DomainException(DomainErrorCode.Unauthenticated, "The ticket is unknown, expired or already used; get a new one from POST /api/v1/events/ticket.");
         }
-        http.Response.RegisterForDispose(slot);
-        return actor;
+        http.Response.RegisterForDisposeAsync(access.Slot);
+        return access.Actor;
     }
 
     private static CookieOptions CookieOptions(HttpContext http) => new()

@@ -1,0 +1,19 @@
+namespace MachineGrid.Grains;
+
+/// <summary>Event tickets: <c>mget_{principal id}.{256 random bits}</c>, so any gateway knows which grain redeems one.</summary>
+public static class EventTicketFormat
+{
+    /// <summary>What every ticket starts with.</summary>
+    public const string Prefix = "mget_";
+
+    /// <summary>The principal a ticket names, or null when it is malformed; the grain decides whether it is valid.</summary>
+    public static string? PrincipalOf(string? ticket)
+    {
+        if (ticket is not { Length: > 0 and <= 256 } || !ticket.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var dot = ticket.LastIndexOf('.');
+        return dot > Prefix.Length ? ticket[Prefix.Length..dot] : null;
+    }
+}
