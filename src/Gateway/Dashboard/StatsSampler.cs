@@ -9,7 +9,7 @@ namespace MachineGrid.Gateway;
 /// them and the grains' run counters into rates, keeping the last <see cref="HistoryLength"/> seconds for the
 /// overview's charts. Storage commits are counted from the storage's meter.
 /// </summary>
-public sealed class StatsSampler(IGrainFactory grains, GridEvents events, EventBroadcaster broadcaster, StorageDescription storage, TimeProvider time)
+public sealed class StatsSampler(IGrainFactory grains, EventBroadcaster broadcaster, StorageDescription storage, TimeProvider time)
     : BackgroundService
 {
     /// <summary>Seconds of history kept.</summary>
@@ -52,7 +52,7 @@ public sealed class StatsSampler(IGrainFactory grains, GridEvents events, EventB
         var runtime = await management.GetRuntimeStatistics(addresses);
         var types = await management.GetSimpleGrainStatistics(addresses);
         var now = time.GetUtcNow();
-        var runs = events.Activity();
+        var runs = await grains.GetGrain<IGridEventsHubGrain>("environment").Activity();
         lock (gate)
         {
             var seconds = lastTotals is { } previous ? Math.Max(0.001, (now - previous.At).TotalSeconds) : 1;

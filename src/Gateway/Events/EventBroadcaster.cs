@@ -3,40 +3,51 @@ using System.Collections.Concurrent;
 namespace MachineGrid.Gateway;
 
 /// <summary>
-/// Fans the grains' change marks (<see cref="GridEvents"/>) out to every open event stream. Whichever stream looks first
-/// drains the marks and hands a copy to each subscription, so the grains' marks are shared, and each stream sends at its
-/// own pace what its principal may see.
+/// Fans the cluster's change marks out to every event stream open on this gateway. The marks come from the hub grain
+/// (<see cref="IGridEventsHubGrain"/>), which gathers them from every silo; whichever stream looks first reads what is
+/// new for all of them, and while any stream is open the hub counts this gateway as listening.
 /// </summary>
-public sealed class EventBroadcaster(GridEvents events)
+public sealed class EventBroadcaster(IGrainFactory grains)
 {
     private readonly ConcurrentDictionary<EventSubscription, byte> subscriptions = new();
-    private readonly Lock pumping = new();
+    private readonly SemaphoreSlim pumping = new(1, 1);
+    private readonly string gatewayId = Guid.NewGuid().ToString("N");
+    private long? cursor;
 
-    /// <summary>Open streams.</summary>
+    /// <summary>Open streams on this gateway.</summary>
     public int Count => subscriptions.Count;
 
-    /// <summary>Subscribes a stream; the grains mark changes while any subscription is open.</summary>
+    /// <summary>A new stream's subscription; dispose it when the stream ends.</summary>
     public EventSubscription Subscribe()
     {
-        var subscription = new EventSubscription(this, events.Listen());
+        var subscription = new EventSubscription(this);
         subscriptions.TryAdd(subscription, 0);
         return subscription;
     }
 
-    /// <summary>Moves the marks made since the previous pump into every subscription.</summary>
-    public void Pump()
+    /// <summary>Reads what the hub has that is new and hands it to every subscription. A pump already running serves the caller.</summary>
+    public async Task PumpAsync()
     {
-        lock (pumping)
+        if (!await pumping.WaitAsync(0))
         {
-            var changes = events.Drain();
-            if (changes.IsEmpty)
+            return;
+        }
+        try
+        {
+            var feed = await grains.GetGrain<IGridEventsHubGrain>("environment").Read(gatewayId, cursor, listening: !subscriptions.IsEmpty);
+            cursor = feed.Cursor;
+            if (feed.Changes.IsEmpty)
             {
                 return;
             }
             foreach (var subscription in subscriptions.Keys)
             {
-                subscription.Add(changes);
+                subscription.Add(feed.Changes);
             }
+        }
+        finally
+        {
+            pumping.Release();
         }
     }
 

@@ -28,6 +28,8 @@ public sealed class EventStream(Actor actor, IGrainFactory grains, EventBroadcas
     public async IAsyncEnumerable<SseItem<string>> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var subscription = broadcaster.Subscribe();
+        // Registers this gateway with the hub before "ready", so every change after it reaches the stream.
+        await subscription.TakeAsync();
         var filter = new ChangeFilter(actor, grains);
         var started = time.GetTimestamp();
         var lastSent = started;
@@ -44,7 +46,7 @@ public sealed class EventStream(Actor actor, IGrainFactory grains, EventBroadcas
                 yield return Item("end", new StreamEnd("The stream lasted its maximum time; reconnect."));
                 yield break;
             }
-            var changes = subscription.Take();
+            var changes = await subscription.TakeAsync();
             if (!changes.IsEmpty && await filter.FilterAsync(changes) is { IsEmpty: false } message)
             {
                 yield return Item("changes", message);

@@ -10,23 +10,21 @@ public sealed class EventSubscription : IDisposable
     public const int MaxIds = 1_000;
 
     private readonly EventBroadcaster broadcaster;
-    private readonly IDisposable listening;
     private readonly Lock gate = new();
     private HashSet<string> groups = new(StringComparer.Ordinal);
     private HashSet<string> machines = new(StringComparer.Ordinal);
     private HashSet<string> runQueues = new(StringComparer.Ordinal);
     private bool overflow;
 
-    internal EventSubscription(EventBroadcaster broadcaster, IDisposable listening)
+    internal EventSubscription(EventBroadcaster broadcaster)
     {
         this.broadcaster = broadcaster;
-        this.listening = listening;
     }
 
     /// <summary>Takes what changed since the previous take.</summary>
-    public PendingChanges Take()
+    public async Task<PendingChanges> TakeAsync()
     {
-        broadcaster.Pump();
+        await broadcaster.PumpAsync();
         lock (gate)
         {
             var taken = new PendingChanges(groups, machines, runQueues, overflow);
@@ -42,7 +40,6 @@ public sealed class EventSubscription : IDisposable
     public void Dispose()
     {
         broadcaster.Remove(this);
-        listening.Dispose();
     }
 
     internal void Add(GridChanges changes)

@@ -26,6 +26,7 @@ public static class GridServiceCollectionExtensions
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<DeletedCredentials>();
         services.AddSingleton<GridEvents>();
+        services.AddHostedService<GridEventsPump>();
         services.AddSingleton<IIncomingGrainCallFilter, CallerIdentityFilter>();
         services.AddDataProtection()
             .SetApplicationName("MachineGrid")
