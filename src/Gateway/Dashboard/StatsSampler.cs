@@ -141,7 +141,9 @@ public sealed class StatsSampler(IGrainFactory grains, EventBroadcaster broadcas
 
     private static string ShortName(string grainType)
     {
-        var name = grainType[(grainType.LastIndexOf('.') + 1)..];
+        var comma = grainType.IndexOf(',');
+        var type = comma < 0 ? grainType : grainType[..comma];
+        var name = type[(type.LastIndexOf('.') + 1)..];
         name = name.EndsWith("Grain", StringComparison.Ordinal) && name.Length > 5 ? name[..^5] : name;
         return name.ToLowerInvariant();
     }
