@@ -80,6 +80,7 @@ public static class GatewayExtensions
             .MapRunsApi()
             .MapAuditApi()
             .MapStatsApi();
+        app.MapOrleansDashboardForAdmins(api);
         return app;
     }
 }

@@ -4,6 +4,7 @@ using MachineGrid.Gateway;
 using MachineGrid.Grains;
 using MachineGrid.Persistence;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace MachineGrid.Silo;
 
@@ -38,6 +39,7 @@ public static class SiloHostExtensions
                 silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: settings.ClusterId, clusterId: settings.ClusterId);
                 silo.AddMachineGridStorage(o => o.UseSqlite(Path.Combine(data, "machinegrid.db")).UseGridStateJson());
             }
+            silo.AddDashboard();
             silo.AddMachineGridGrains(Path.Combine(data, "keys"), o => limits.Bind(o));
         });
         return builder;
