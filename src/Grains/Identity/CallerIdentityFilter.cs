@@ -7,7 +7,8 @@ namespace MachineGrid.Grains;
 /// whose id starts with <c>hosted-</c>), are trusted: the gateway authenticated the request itself. Any other client
 /// must send a principal's API key (<see cref="GrainClientIdentity.UseMachineGridApiKey"/>), may call only the grid's
 /// methods that take an <see cref="Actor"/>, and every actor it passes must be exactly that key's principal. So a grain
-/// client goes through the same permission tables as a REST caller and can never speak as someone else.
+/// client goes through the same permission tables as a REST caller and can never speak as someone else. Orleans' system
+/// targets (the cluster manifest a client reads as it connects) are left to Orleans.
 /// </summary>
 internal sealed partial class CallerIdentityFilter(ApiKeys keys, ILogger<CallerIdentityFilter> logger) : IIncomingGrainCallFilter
 {
@@ -15,7 +16,7 @@ internal sealed partial class CallerIdentityFilter(ApiKeys keys, ILogger<CallerI
 
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        if (context.SourceId is { } source && source.IsClient() && !IsSiloClient(source))
+        if (context.SourceId is { } source && source.IsClient() && !IsSiloClient(source) && !context.TargetId.IsSystemTarget())
         {
             await DemandAsync(context);
         }
