@@ -139,9 +139,15 @@ public sealed class StatsSampler(IGrainFactory grains, GridEvents events, EventB
         }
     }
 
+    /// <summary>
+    /// "machinegroup" for Orleans' "MachineGrid.Grains.MachineGroupGrain,MachineGrid.Grains": the class name without
+    /// assembly, generic arguments, namespace or "Grain" suffix.
+    /// </summary>
     private static string ShortName(string grainType)
     {
-        var name = grainType[(grainType.LastIndexOf('.') + 1)..];
+        var end = grainType.IndexOfAny([',', '[', '`']);
+        var fullName = end < 0 ? grainType : grainType[..end];
+        var name = fullName[(fullName.LastIndexOfAny(['.', '+']) + 1)..];
         name = name.EndsWith("Grain", StringComparison.Ordinal) && name.Length > 5 ? name[..^5] : name;
         return name.ToLowerInvariant();
     }
