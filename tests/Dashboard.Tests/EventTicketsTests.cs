@@ -1,6 +1,6 @@
 using MachineGrid.Gateway;
 using MachineGrid.Grains;
-using MachineGrid.Runtime.Testing;
+using MachineGrid.TestSupport;
 using Xunit;
 
 namespace MachineGrid.Dashboard.Tests;

@@ -1,9 +1,9 @@
 using System.Net;
 using MachineGrid.Grains;
-using MachineGrid.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Orleans;
 using Xunit;
 
 namespace MachineGrid.Gateway.Tests;

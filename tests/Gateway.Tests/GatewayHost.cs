@@ -57,6 +57,9 @@ public sealed class GatewayHost : IAsyncDisposable
             ["MachineGrid:Data"] = dataDirectory,
             ["MachineGrid:BootstrapAdminKey"] = adminKey,
             ["MachineGrid:Limits:PasswordIterations"] = "1000",
+            // Several hosts run in one test process: each takes free silo and gateway ports.
+            ["MachineGrid:SiloPort"] = "0",
+            ["MachineGrid:GatewayPort"] = "0",
             ["Urls"] = "http://127.0.0.1:0",
         });
         if (settings is not null)

@@ -1,7 +1,7 @@
 using System.Net;
 using MachineGrid.Grains;
-using MachineGrid.Runtime;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans;
 using Xunit;
 
 namespace MachineGrid.Gateway.Tests;

@@ -105,12 +105,14 @@ public sealed class PostgresHostTests
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT grain_key FROM grain_state WHERE payload IS NOT NULL", connection);
+        // Rows are keyed by Orleans' grain id, "type/key"; a cleared record keeps its row with a NULL state.
+        await using var command = new NpgsqlCommand("SELECT grain_id FROM grain_state WHERE state IS NOT NULL", connection);
         await using var reader = await command.ExecuteReaderAsync();
         var keys = new HashSet<string>(StringComparer.Ordinal);
         while (await reader.ReadAsync())
         {
-            keys.Add(reader.GetString(0));
+            var grainId = reader.GetString(0);
+            keys.Add(grainId[(grainId.IndexOf('/', StringComparison.Ordinal) + 1)..]);
         }
         return keys;
     }

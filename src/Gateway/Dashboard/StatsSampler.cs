@@ -139,11 +139,15 @@ public sealed class StatsSampler(IGrainFactory grains, EventBroadcaster broadcas
         }
     }
 
+    /// <summary>
+    /// "machinegroup" for Orleans' "MachineGrid.Grains.MachineGroupGrain,MachineGrid.Grains": the class name without
+    /// assembly, generic arguments, namespace or "Grain" suffix.
+    /// </summary>
     private static string ShortName(string grainType)
     {
-        var comma = grainType.IndexOf(',');
-        var type = comma < 0 ? grainType : grainType[..comma];
-        var name = type[(type.LastIndexOf('.') + 1)..];
+        var end = grainType.IndexOfAny([',', '[', '`']);
+        var fullName = end < 0 ? grainType : grainType[..end];
+        var name = fullName[(fullName.LastIndexOfAny(['.', '+']) + 1)..];
         name = name.EndsWith("Grain", StringComparison.Ordinal) && name.Length > 5 ? name[..^5] : name;
         return name.ToLowerInvariant();
     }

@@ -6,7 +6,7 @@ namespace MachineGrid.Gateway.Tests;
 
 /// <summary>
 /// The real silo program (<c>src/Silo</c>, copied beside the tests) in its own process, started as
-/// <c>dotnet MachineGrid.Silo.dll &lt;arguments&gt;</c> with <c>--urls http://127.0.0.1:0</c>; the address comes from its
+/// <c>dotnet MachineGrid.Silo.dll &lt;arguments&gt;</c> with <c>--silo-port 0 --gateway-port 0 --urls http://127.0.0.1:0</c>; the address comes from its
 /// "Now listening on" line. Stopping sends SIGTERM, as a service manager would; disposing kills it if it still runs.
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
@@ -42,7 +42,8 @@ public sealed class SiloProcess : IAsyncDisposable
             WorkingDirectory = workingDirectory,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MachineGrid.Silo.dll"));
-        foreach (var argument in arguments.Concat(["--urls", "http://127.0.0.1:0"]))
+        // Free silo and gateway ports, so silos started side by side (and by parallel tests) do not collide.
+        foreach (var argument in arguments.Concat(["--silo-port", "0", "--gateway-port", "0", "--urls", "http://127.0.0.1:0"]))
         {
             info.ArgumentList.Add(argument);
         }
