@@ -1,14 +1,9 @@
-using BenchmarkDotNet.Running;
 using MachineGrid.Bench.Baseline;
-using MachineGrid.Bench.Calls;
 using MachineGrid.Bench.Heap;
 using MachineGrid.Bench.Lifecycle;
 
 switch (args)
 {
-    case ["memory", ..]:
-        await ActivationMemory.RunAsync();
-        return;
     case ["lifecycle", .. var rest]:
         var lifecycle = LifecycleOptions.ForLifecycle(new BenchArguments(rest));
         Environment.ExitCode = await BenchStop.RunAsync(() => lifecycle.Mode switch
@@ -25,4 +20,11 @@ switch (args)
         Environment.ExitCode = await BenchStop.RunAsync(() => BurstScenario.RunAsync(LifecycleOptions.ForBurst(new BenchArguments(rest))));
         return;
 }
-BenchmarkSwitcher.FromAssembly(typeof(ActivationMemory).Assembly).Run(args);
+Console.Error.WriteLine("""
+    Usage:
+      lifecycle --mode inproc|http|baseline --storage sqlite|postgres [--postgres CS] [--groups N] [--machines-per-group N]
+                [--sessions N] [--runs N] [--warmup N] [--concurrency N] [--profile] [--keep-data] [--flow-ms N] [--poll-ms N]
+      burst [--storage sqlite|postgres] [--postgres CS] [--machines N] [--runs N] [--warmup N] [--profile] [--keep-data]
+      heap CORE [--top N]
+    """);
+Environment.ExitCode = 2;

@@ -22,9 +22,6 @@ public sealed class BenchStorage : IAsyncDisposable
     /// <summary>The data folder.</summary>
     public string Folder { get; }
 
-    /// <summary>Whether state is kept in memory only (not durable; for profiling).</summary>
-    public bool InMemory { get; private init; }
-
     /// <summary>The PostgreSQL connection string; null for SQLite.</summary>
     public string? Postgres { get; }
 
@@ -41,7 +38,7 @@ public sealed class BenchStorage : IAsyncDisposable
         Directory.CreateDirectory(folder);
         if (options.Storage != "postgres")
         {
-            return new BenchStorage(folder, null, null, options.KeepData) { InMemory = options.Storage == "memory" };
+            return new BenchStorage(folder, null, null, options.KeepData);
         }
         if (options.Postgres is { } given)
         {
@@ -52,8 +49,8 @@ public sealed class BenchStorage : IAsyncDisposable
     }
 
     /// <summary>What the storage is, for the summary.</summary>
-    public string Describe() => InMemory ? "in-memory storage (NOT durable)" : Postgres is null
-        ? $"SQLite {SqlitePath} (journaled; each write acknowledged once an fsync of the journal covers it)"
+    public string Describe() => Postgres is null
+        ? $"SQLite {SqlitePath} (each write acknowledged once it is durable)"
         : server is null ? "PostgreSQL (given connection string)" : $"PostgreSQL throwaway server on port {server.Port} (fsync on)";
 
     /// <inheritdoc />

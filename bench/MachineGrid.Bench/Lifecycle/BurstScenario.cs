@@ -31,10 +31,10 @@ public static class BurstScenario
             BenchStop.ThrowIfRequested();
         }
         await Task.Delay(Settle);
-        using var probe = new RuntimeProbe(options.Profile);
+        using var probe = new RuntimeProbe(options.Profile, fleet.Grid.Calls);
         probe.Start();
         var wall = await BurstAsync(fleet.Grid, fleet.Tracker, options.Warmup, options.Runs, "measure");
-        var seen = probe.Stop(options.Runs);
+        var seen = probe.Stop(options.Runs) + Environment.NewLine + await fleet.Grid.DescribeActivationsAsync();
         LifecycleReport.Print("burst", options, fleet.Storage.Describe(), fleet.Tracker, options.Warmup, options.Runs, wall, seen);
     }
 

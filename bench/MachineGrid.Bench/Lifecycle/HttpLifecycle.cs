@@ -13,7 +13,7 @@ public static class HttpLifecycle
     {
         await using var storage = await BenchStorage.CreateAsync(options);
         Console.Error.WriteLine($"Starting the system on {storage.Describe()}...");
-        await using var system = await HttpSystem.StartAsync(storage);
+        await using var system = await HttpSystem.StartAsync(storage, options.Profile);
         using var http = system.CreateClient();
         using var admin = new MachineGridClient(http, system.AdminKey);
         Console.Error.WriteLine($"Provisioning {options.Machines} machines over {system.Address}...");
@@ -28,10 +28,10 @@ public static class HttpLifecycle
             admin.SubmitRunAsync(new SubmitRunRequest(fleet.Connections[ticket % fleet.Connections.Count], RunTracker.FlowId(ticket)));
 
         await LifecycleDriver.RunAsync(tracker, 0, options.Warmup, options.Concurrency, Submit, "warm-up");
-        using var probe = new RuntimeProbe(options.Profile);
+        using var probe = new RuntimeProbe(options.Profile, system.Calls);
         probe.Start();
         var wall = await LifecycleDriver.RunAsync(tracker, options.Warmup, options.Runs, options.Concurrency, Submit, "measure");
-        var seen = probe.Stop(options.Runs);
+        var seen = probe.Stop(options.Runs) + Environment.NewLine + await system.DescribeActivationsAsync();
         await stop.CancelAsync();
         await working;
         await heartbeats;

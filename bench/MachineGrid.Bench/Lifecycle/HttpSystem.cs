@@ -1,17 +1,14 @@
 using MachineGrid.Gateway;
-using MachineGrid.Silo;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace MachineGrid.Bench.Lifecycle;
 
 /// <summary>
 /// The whole system as <c>dotnet run --project src/Silo</c> starts it (silo, grains, gateway on Kestrel), in this process
-/// on a free loopback port, on the benchmark's storage and with a known bootstrap admin key. Logging is cut to warnings
+/// on a free loopback port (and free silo and gateway ports), on the benchmark's storage and with a known bootstrap admin key. Logging is cut to warnings
 /// so the console does not take part in the measurement.
 /// </summary>
 public sealed class HttpSystem : IAsyncDisposable
@@ -31,32 +28,30 @@ public sealed class HttpSystem : IAsyncDisposable
     /// <summary>The bootstrap Environment Admin's API key.</summary>
     public string AdminKey { get; }
 
-    /// <summary>Starts the system on the storage.</summary>
-    public static async Task<HttpSystem> StartAsync(BenchStorage storage)
+    /// <summary>Counts grain calls per type when profiling; null otherwise.</summary>
+    public GrainCallCounter? Calls { get; private init; }
+
+    /// <summary>Starts the system on the storage; with <paramref name="profile"/>, grain calls are counted per type.</summary>
+    public static async Task<HttpSystem> StartAsync(BenchStorage storage, bool profile = false)
     {
         var adminKey = "mgk_bench_admin_" + Guid.NewGuid().ToString("N");
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var calls = profile ? new GrainCallCounter() : null;
+        BenchSilo.Configure(builder, storage, calls, new Dictionary<string, string?>
         {
-            ["MachineGrid:Data"] = storage.Folder,
-            ["MachineGrid:Postgres"] = storage.Postgres,
             ["MachineGrid:BootstrapAdminKey"] = adminKey,
-            ["MachineGrid:Limits:PasswordIterations"] = "1000",
             ["Urls"] = "http://127.0.0.1:0",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
-            ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
         });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.AddMachineGridSilo();
         builder.Services.AddMachineGridGateway();
         var app = builder.Build();
         app.MapMachineGridGateway();
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
-        return new HttpSystem(app, address, adminKey);
+        return new HttpSystem(app, address, adminKey) { Calls = calls };
     }
+
+    /// <summary>Activations per grain type, from Orleans' management grain.</summary>
+    public Task<string> DescribeActivationsAsync() => BenchSilo.DescribeActivationsAsync(app.Services.GetRequiredService<IGrainFactory>());
 
     /// <summary>An HTTP client for many concurrent long-polls and submits.</summary>
     public HttpClient CreateClient() => new(new SocketsHttpHandler

@@ -1,36 +1,42 @@
 using MachineGrid.Grains;
-using MachineGrid.Runtime;
-using MachineGrid.Runtime.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace MachineGrid.Bench.Lifecycle;
 
 /// <summary>
-/// A silo with the domain grains in this process on durable storage and the real clock, plus a fleet: groups of desktop
-/// (or server) machines with live agents, one credential per machine session through a mapping per group, and one connection per
-/// group that runs are submitted through.
+/// An Orleans silo with the domain grains in this process, wired as the silo program wires it (<see cref="BenchSilo"/>)
+/// on durable storage and the real clock, without the gateway, plus a fleet: groups of desktop (or server) machines with
+/// live agents, one credential per machine session through a mapping per group, and one connection per group that runs
+/// are submitted through. Grains are called through the co-hosted silo's <see cref="IClusterClient"/>.
 /// </summary>
 public sealed class InProcessGrid : IAsyncDisposable
 {
     /// <summary>The password every group is joined with.</summary>
     public const string Password = "benchmark password";
 
-    private readonly TestSilo silo;
+    private readonly IHost host;
 
-    private InProcessGrid(TestSilo silo, Actor owner)
+    private InProcessGrid(IHost host, Actor owner, GrainCallCounter? calls)
     {
-        this.silo = silo;
+        this.host = host;
         Owner = owner;
+        Calls = calls;
+        Grains = host.Services.GetRequiredService<IClusterClient>();
+        Signals = host.Services.GetRequiredService<AssignmentSignals>();
     }
 
     /// <summary>Who creates everything and submits runs.</summary>
     public Actor Owner { get; }
 
-    /// <summary>Grain references.</summary>
-    public IGrainFactory Grains => silo.GrainFactory;
+    /// <summary>Grain references, through the silo's co-hosted client.</summary>
+    public IClusterClient Grains { get; }
 
-    /// <summary>The silo's assignment signals, which wake long-polling agents.</summary>
-    public AssignmentSignals Signals => silo.Services.GetRequiredService<AssignmentSignals>();
+    /// <summary>The silo's assignment signals, which wake long-polling agents (the silo is in this process).</summary>
+    public AssignmentSignals Signals { get; }
+
+    /// <summary>Counts grain calls per type when profiling; null otherwise.</summary>
+    public GrainCallCounter? Calls { get; }
 
     /// <summary>The connection of each group.</summary>
     public IReadOnlyList<string> Connections { get; private set; } = [];
@@ -41,38 +47,42 @@ public sealed class InProcessGrid : IAsyncDisposable
     /// <summary>Starts the silo on the storage and builds the fleet the options describe.</summary>
     public static async Task<InProcessGrid> StartAsync(LifecycleOptions options, BenchStorage storage)
     {
-        IServiceCollection? services = null;
-        var silo = await TestSilo.StartAsync(
-            runtime =>
-            {
-                if (storage.InMemory)
-                {
-                    runtime.UseInMemoryStorage();
-                }
-                else if (storage.Postgres is { } postgres)
-                {
-                    runtime.UsePostgres(postgres);
-                }
-                else
-                {
-                    runtime.UseSqlite(storage.SqlitePath);
-                }
-                services!.AddMachineGridGrains(runtime, storage.KeysPath, o => o.PasswordIterations = 1_000);
-            },
-            TimeProvider.System,
-            s => services = s);
-        var grid = new InProcessGrid(silo, new Actor("p-bench-owner", "bench owner", EnvironmentRoles.MachineOwner));
-        var fleets = await Task.WhenAll(Enumerable.Range(0, options.Groups).Select(g => grid.AddGroupAsync(g, options)));
-        grid.Connections = [.. fleets.Select(f => f.Connection)];
-        grid.Machines = [.. fleets.SelectMany(f => f.Machines)];
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = "Production",
+        });
+        var calls = options.Profile ? new GrainCallCounter() : null;
+        BenchSilo.Configure(builder, storage, calls);
+        var host = builder.Build();
+        await host.StartAsync();
+        var grid = new InProcessGrid(host, new Actor("p-bench-owner", "bench owner", EnvironmentRoles.MachineOwner), calls);
+        try
+        {
+            var fleets = await Task.WhenAll(Enumerable.Range(0, options.Groups).Select(g => grid.AddGroupAsync(g, options)));
+            grid.Connections = [.. fleets.Select(f => f.Connection)];
+            grid.Machines = [.. fleets.SelectMany(f => f.Machines)];
+        }
+        catch
+        {
+            await grid.DisposeAsync();
+            throw;
+        }
         return grid;
     }
 
     /// <summary>Reports every machine's agent alive (nothing is written unless something changed).</summary>
     public Task HeartbeatAllAsync() => Task.WhenAll(Machines.Select(Heartbeat));
 
+    /// <summary>Activations per grain type, from Orleans' management grain.</summary>
+    public Task<string> DescribeActivationsAsync() => BenchSilo.DescribeActivationsAsync(Grains);
+
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => silo.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await host.StopAsync();
+        host.Dispose();
+    }
 
     private Task<MachineView> Heartbeat(string machineId) =>
         Grains.GetGrain<IMachineGrain>(machineId).Heartbeat(new AgentHeartbeat($"agent-{machineId}", $"fp-{machineId}", []));

@@ -3,7 +3,7 @@ using MachineGrid.Grains;
 namespace MachineGrid.Bench.Lifecycle;
 
 /// <summary>
-/// <c>lifecycle --mode inproc</c>: a silo in this process, grains called directly. Submitters submit through each group's
+/// <c>lifecycle --mode inproc</c>: an Orleans silo in this process, grains called through its cluster client. Submitters submit through each group's
 /// connection in turn; every machine's agent long-waits for offers, starts and completes each run at once.
 /// </summary>
 public static class InProcessLifecycle
@@ -17,10 +17,10 @@ public static class InProcessLifecycle
             new SubmitRun(grid.Connections[ticket % grid.Connections.Count], RunTracker.FlowId(ticket), null, RunMode.Unattended));
 
         await LifecycleDriver.RunAsync(fleet.Tracker, 0, options.Warmup, options.Concurrency, Submit, "warm-up");
-        using var probe = new RuntimeProbe(options.Profile);
+        using var probe = new RuntimeProbe(options.Profile, grid.Calls);
         probe.Start();
         var wall = await LifecycleDriver.RunAsync(fleet.Tracker, options.Warmup, options.Runs, options.Concurrency, Submit, "measure");
-        var seen = probe.Stop(options.Runs);
+        var seen = probe.Stop(options.Runs) + Environment.NewLine + await grid.DescribeActivationsAsync();
         LifecycleReport.Print("lifecycle", options, fleet.Storage.Describe(), fleet.Tracker, options.Warmup, options.Runs, wall, seen);
     }
 }

@@ -1,8 +1,8 @@
 namespace MachineGrid.Bench.Lifecycle;
 
 /// <summary>What the lifecycle and burst scenarios run.</summary>
-/// <param name="Mode"><c>inproc</c> (grains called directly), <c>http</c> (over the REST gateway on Kestrel) or <c>baseline</c> (a plain PostgreSQL queue table, no grid).</param>
-/// <param name="Storage"><c>sqlite</c> or <c>postgres</c>; <c>memory</c> (not durable) for profiling only.</param>
+/// <param name="Mode"><c>inproc</c> (an Orleans silo in this process, grains called through its cluster client), <c>http</c> (over the REST gateway on Kestrel) or <c>baseline</c> (a plain PostgreSQL queue table, no grid).</param>
+/// <param name="Storage"><c>sqlite</c> or <c>postgres</c>.</param>
 /// <param name="Postgres">A PostgreSQL connection string; when null with postgres storage a throwaway server is started.</param>
 /// <param name="Groups">Machine groups.</param>
 /// <param name="MachinesPerGroup">Machines per group (each with its own credential through the group's mapping).</param>
@@ -10,7 +10,7 @@ namespace MachineGrid.Bench.Lifecycle;
 /// <param name="Runs">Measured lifecycles.</param>
 /// <param name="Warmup">Lifecycles run first and not measured.</param>
 /// <param name="Concurrency">Lifecycles in flight at once (each submitter waits for its run to complete before the next).</param>
-/// <param name="Profile">Also count grain calls per grain type and sample allocations by type.</param>
+/// <param name="Profile">Also count grain calls per grain type (an incoming call filter on the silo) and sample allocations by type.</param>
 /// <param name="KeepData">Leave the data folder (SQLite file) behind for inspection.</param>
 /// <param name="FlowMs">How long an in-process agent runs each flow (between start and complete); 0 completes at once.</param>
 /// <param name="PollMs">Baseline only: idle machines poll every this many ms instead of waiting for a NOTIFY; 0 uses NOTIFY.</param>
@@ -41,7 +41,7 @@ public sealed record LifecycleOptions(
         var mode = args.Choice("mode", "inproc", "inproc", "http", "baseline");
         return new LifecycleOptions(
             mode,
-            mode == "baseline" ? args.Choice("storage", "postgres", "postgres") : args.Choice("storage", "sqlite", "sqlite", "postgres", "memory"),
+            mode == "baseline" ? args.Choice("storage", "postgres", "postgres") : args.Choice("storage", "sqlite", "sqlite", "postgres"),
             args.Optional("postgres"),
             groups,
             perGroup,
@@ -58,7 +58,7 @@ public sealed record LifecycleOptions(
     /// <summary>The burst scenario's options: one group, every run submitted at once.</summary>
     public static LifecycleOptions ForBurst(BenchArguments args) => new(
         args.Choice("mode", "inproc", "inproc"),
-        args.Choice("storage", "sqlite", "sqlite", "postgres", "memory"),
+        args.Choice("storage", "sqlite", "sqlite", "postgres"),
         args.Optional("postgres"),
         1,
         args.Number("machines", 50),

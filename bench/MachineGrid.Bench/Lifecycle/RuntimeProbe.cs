@@ -7,13 +7,17 @@ using System.Text;
 namespace MachineGrid.Bench.Lifecycle;
 
 /// <summary>
-/// Watches the process while a phase runs: the runtime's storage meters (commits, writes per commit, commit latency),
-/// optionally grain calls per grain type and allocations per type, CPU time, garbage collections and peak RSS.
+/// Watches the process while a phase runs: the storage's meters (commits, writes per commit, commit latency),
+/// optionally grain calls per grain type (<see cref="GrainCallCounter"/>) and allocations per type, CPU time, garbage
+/// collections and peak RSS.
 /// </summary>
 public sealed class RuntimeProbe : IDisposable
 {
+    private const string CommitWrites = "machinegrid.storage.commit.writes";
+    private const string CommitDuration = "machinegrid.storage.commit.duration";
+
     private readonly MeterListener listener = new();
-    private readonly ConcurrentDictionary<string, long> calls = new();
+    private readonly GrainCallCounter? calls;
     private readonly AllocationSampler? allocations;
     private long commits;
     private long writes;
@@ -30,23 +34,18 @@ public sealed class RuntimeProbe : IDisposable
     private (long Written, long Writes, long Read) ioAtStart;
     private (long Voluntary, long Involuntary) switchesAtStart;
     private long workItemsAtStart;
-    private bool reservedAtStart;
-    private long quietCollections;
 
-    private const string QuietCollections = "machinegrid.gc.quiet_collections";
-
-    /// <summary>Listens to the runtime's meter; grain calls only when <paramref name="countCalls"/>.</summary>
-    public RuntimeProbe(bool countCalls)
+    /// <summary>
+    /// Listens to the storage's meter (<c>MachineGrid.Persistence</c>); samples allocations by type when
+    /// <paramref name="profile"/>, and reads grain calls per type from <paramref name="calls"/> when given.
+    /// </summary>
+    public RuntimeProbe(bool profile, GrainCallCounter? calls = null)
     {
-        allocations = countCalls ? new AllocationSampler() : null;
+        allocations = profile ? new AllocationSampler() : null;
+        this.calls = calls;
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name != Runtime.Diagnostics.RuntimeMetrics.MeterName)
-            {
-                return;
-            }
-            if (instrument.Name is "machinegrid.storage.batch.size" or "machinegrid.storage.commit.latency" or QuietCollections
-                || (countCalls && instrument.Name == "machinegrid.calls"))
+            if (instrument.Meter.Name == "MachineGrid.Persistence" && instrument.Name is CommitWrites or CommitDuration)
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -71,27 +70,6 @@ public sealed class RuntimeProbe : IDisposable
                 }
             }
         });
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            if (!recording)
-            {
-                return;
-            }
-            if (instrument.Name == QuietCollections)
-            {
-                Interlocked.Add(ref quietCollections, value);
-                return;
-            }
-            var type = "?";
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "grain.type")
-                {
-                    type = tag.Value?.ToString() ?? "?";
-                }
-            }
-            calls.AddOrUpdate(type, value, (_, total) => total + value);
-        });
         listener.Start();
     }
 
@@ -115,9 +93,13 @@ public sealed class RuntimeProbe : IDisposable
         ioAtStart = ProcessIo();
         switchesAtStart = ContextSwitches();
         workItemsAtStart = ThreadPool.CompletedWorkItemCount;
-        reservedAtStart = System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion;
         startedAt = Stopwatch.GetTimestamp();
         allocations?.Start();
+        calls?.Reset();
+        if (calls is not null)
+        {
+            calls.Recording = true;
+        }
         recording = true;
     }
 
@@ -125,6 +107,10 @@ public sealed class RuntimeProbe : IDisposable
     public string Stop(int lifecycles)
     {
         recording = false;
+        if (calls is not null)
+        {
+            calls.Recording = false;
+        }
         var wall = Stopwatch.GetElapsedTime(startedAt);
         using var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime - cpuAtStart;
@@ -132,14 +118,14 @@ public sealed class RuntimeProbe : IDisposable
         var text = new StringBuilder();
         var perRun = Math.Max(lifecycles, 1);
         text.AppendLine($"  cpu        {cpu.TotalSeconds:F1} s over {wall.TotalSeconds:F1} s wall = {cpu / wall / Environment.ProcessorCount * 100:F0}% of {Environment.ProcessorCount} cores; {cpu.TotalMicroseconds / perRun:F0} µs CPU per lifecycle");
-        text.AppendLine($"  gc         gen0 {GC.CollectionCount(0) - gcAtStart[0]}, gen1 {GC.CollectionCount(1) - gcAtStart[1]}, gen2 {GC.CollectionCount(2) - gcAtStart[2]}; {allocated / perRun / 1024.0:F1} KiB allocated per lifecycle; paused {(GC.GetTotalPauseDuration() - pausedAtStart).TotalMilliseconds:F0} ms ({(GC.GetTotalPauseDuration() - pausedAtStart) / wall * 100:F1}% of wall); heap {GC.GetTotalMemory(false) / 1024 / 1024} MiB; server GC {System.Runtime.GCSettings.IsServerGC}; quiet-time reserve at start {(reservedAtStart ? "yes" : "no")}, quiet collections {quietCollections}");
+        text.AppendLine($"  gc         gen0 {GC.CollectionCount(0) - gcAtStart[0]}, gen1 {GC.CollectionCount(1) - gcAtStart[1]}, gen2 {GC.CollectionCount(2) - gcAtStart[2]}; {allocated / perRun / 1024.0:F1} KiB allocated per lifecycle; paused {(GC.GetTotalPauseDuration() - pausedAtStart).TotalMilliseconds:F0} ms ({(GC.GetTotalPauseDuration() - pausedAtStart) / wall * 100:F1}% of wall); heap {GC.GetTotalMemory(false) / 1024 / 1024} MiB; server GC {System.Runtime.GCSettings.IsServerGC}");
         var last = GC.GetGCMemoryInfo(GCKind.Ephemeral);
         text.AppendLine($"  last gc    gen{last.Generation}, pause {(last.PauseDurations.Length > 0 ? last.PauseDurations[0].TotalMilliseconds : 0):F1} ms, promoted {last.PromotedBytes / 1024 / 1024} MiB, pinned {last.PinnedObjectsCount}, compacted {last.Compacted}, concurrent {last.Concurrent}, fragmented {last.FragmentedBytes / 1024 / 1024} MiB, heap {last.HeapSizeBytes / 1024 / 1024} MiB");
         text.AppendLine($"  jit        {System.Runtime.JitInfo.GetCompiledMethodCount() - jittedAtStart:N0} methods compiled, {(System.Runtime.JitInfo.GetCompilationTime() - jitTimeAtStart).TotalMilliseconds:F0} ms compiling");
         if (commits > 0)
         {
             text.AppendLine($"  storage    {commits:N0} commits ({commits / wall.TotalSeconds:N0}/s), {writes:N0} writes ({(double)writes / perRun:F1} per lifecycle, {(double)writes / commits:F1} per commit), " +
-                $"commit (applied to durable) {commitMicros / 1000.0 / commits:F2} ms mean / {maxCommitMicros / 1000.0:F1} ms max, {commitMicros / 1000.0 / wall.TotalMilliseconds:F2} batches committing on average");
+                $"commit (start to durable) {commitMicros / 1000.0 / commits:F2} ms mean / {maxCommitMicros / 1000.0:F1} ms max, {commitMicros / 1000.0 / wall.TotalMilliseconds:F2} batches committing on average");
         }
         text.AppendLine($"  pool       {(double)(ThreadPool.CompletedWorkItemCount - workItemsAtStart) / perRun:F1} thread-pool work items per lifecycle");
         var switches = ContextSwitches();
@@ -156,11 +142,11 @@ public sealed class RuntimeProbe : IDisposable
             text.AppendLine($"  disk       {written / 1024.0 / 1024.0 / wall.TotalSeconds:F1} MiB/s written to storage, {written / 1024.0 / perRun:F1} KiB per lifecycle; " +
                 $"{io.Writes - ioAtStart.Writes:N0} write calls ({(double)(io.Writes - ioAtStart.Writes) / perRun:F1} per lifecycle); {(io.Read - ioAtStart.Read) / 1024.0 / perRun:F1} KiB read per lifecycle");
         }
-        if (!calls.IsEmpty)
+        if (calls is { Calls.Count: > 0 })
         {
-            var total = calls.Values.Sum();
+            var total = calls.Calls.Values.Sum();
             text.AppendLine($"  calls      {total:N0} grain calls, {(double)total / perRun:F1} per lifecycle: " +
-                string.Join(", ", calls.OrderByDescending(c => c.Value).Select(c => $"{c.Key} {(double)c.Value / perRun:F1}")));
+                string.Join(", ", calls.Calls.OrderByDescending(c => c.Value).Select(c => $"{c.Key} {(double)c.Value / perRun:F1}")));
         }
         if (allocations is not null)
         {
