@@ -1,4 +1,4 @@
-using MachineGrid.Runtime.Persistence;
+using MachineGrid.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -181,7 +181,7 @@ public sealed class ListingTests
         var group = await grid.CreateGroupAsync();
         var machine = (await grid.AddMachinesAsync(group, 1))[0];
         var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
-        var index = grid.Silo.Services.GetRequiredService<IIndexStore>();
+        var index = grid.Silo.Services.GetRequiredService<IReadModel>();
         // Each key is a prefix and then the run's suffix, {inverted enqueue time:D19}/{run id}.
         async Task<string[]> Kinds(string run) => [.. (await index.ScanAsync(RunIndex.Table, "", null, 100))
             .Where(r => r.Key.EndsWith(run, StringComparison.Ordinal)).Select(r => r.Key[..^(20 + run.Length)]).Order(StringComparer.Ordinal)];
@@ -265,7 +265,7 @@ public sealed class ListingTests
     {
         var grid = await Grid.StartAsync();
         await using var _ = grid.Silo;
-        var runs = new RunIndex(grid.Silo.Services.GetRequiredService<IIndexStore>());
+        var runs = new RunIndex(grid.Silo.Services.GetRequiredService<IReadModel>());
         var start = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
         var running = View("r-oldest", RunStatus.Running, start);
         var ended = Enumerable.Range(1, (RunIndex.MaxScannedRows * 2) + 50).Select(i => View($"r-{i:D5}", RunStatus.Succeeded, start.AddSeconds(i))).ToList();
