@@ -6,13 +6,13 @@ using Xunit;
 
 namespace MachineGrid.Grains.Tests;
 
-public sealed class RunLifecycleTests
+[Collection(SharedGridB.Name)]
+public sealed class RunLifecycleTests(SharedGrid shared)
 {
     [Fact]
     public async Task A_run_goes_queued_assigned_running_succeeded_and_shows_the_machine_and_credential_used()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var machine = (await grid.AddMachinesAsync(group, 1))[0];
         var credential = await grid.CreateCredentialAsync("robot");
@@ -42,8 +42,7 @@ public sealed class RunLifecycleTests
     [Fact]
     public async Task Submitting_twice_with_the_same_idempotency_key_returns_the_same_run()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
         var runId = Ids.RunFor(grid.Owner.Id, "order-17");
@@ -109,8 +108,7 @@ public sealed class RunLifecycleTests
     [Fact]
     public async Task Group_co_owners_manage_others_runs_and_group_users_only_see_them()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var run = await grid.SubmitAsync(await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot")));
         var run2 = await grid.SubmitAsync(await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot2")));
@@ -440,8 +438,7 @@ public sealed class RunLifecycleTests
     [Fact]
     public async Task A_failed_credential_makes_the_machine_unavailable_until_the_failure_is_cleared()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var machine = (await grid.AddMachinesAsync(group, 1))[0];
         var credential = await grid.CreateCredentialAsync("robot");
@@ -477,8 +474,7 @@ public sealed class RunLifecycleTests
     [Fact]
     public async Task Cancel_priority_and_move_to_top_act_on_queued_runs()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
         var a = await grid.SubmitAsync(connection);
@@ -498,8 +494,7 @@ public sealed class RunLifecycleTests
     [Fact]
     public async Task A_thousand_runs_submitted_in_parallel_to_a_50_machine_group_are_each_assigned_once_and_all_complete()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var machines = await grid.AddMachinesAsync(group, 50);
         var credentials = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => grid.CreateCredentialAsync($"robot{i}")));
