@@ -16,11 +16,13 @@ namespace MachineGrid.Grains.Tests;
 public sealed class GridCluster : IAsyncDisposable
 {
     private readonly InProcessTestCluster cluster;
+    private readonly CrashableGrainStorage.Fence fence;
     private int disposed;
 
-    private GridCluster(InProcessTestCluster cluster, string dataDirectory, FakeTimeProvider clock)
+    private GridCluster(InProcessTestCluster cluster, CrashableGrainStorage.Fence fence, string dataDirectory, FakeTimeProvider clock)
     {
         this.cluster = cluster;
+        this.fence = fence;
         DataDirectory = dataDirectory;
         Clock = clock;
     }
@@ -50,6 +52,7 @@ public sealed class GridCluster : IAsyncDisposable
     public static async Task<GridCluster> StartAsync(string dataDirectory, FakeTimeProvider? clock = null, Action<GridOptions>? configure = null)
     {
         clock ??= NewClock();
+        var fence = new CrashableGrainStorage.Fence();
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) =>
@@ -61,6 +64,7 @@ public sealed class GridCluster : IAsyncDisposable
                 configure?.Invoke(o);
             });
             var services = silo.Services;
+            CrashableGrainStorage.Install(services, fence);
             // Grains (and grain timers, through the Grains area) read the fake clock...
             services.AddSingleton<TimeProvider>(clock);
             // ...Orleans' own maintenance loops stay on real time, so advancing the clock never runs them inline...
@@ -83,11 +87,12 @@ public sealed class GridCluster : IAsyncDisposable
             await cluster.DisposeAsync();
             throw;
         }
-        return new GridCluster(cluster, dataDirectory, clock);
+        return new GridCluster(cluster, fence, dataDirectory, clock);
     }
 
     /// <summary>
-    /// Kills the silo as a crash would: no grain is deactivated, so nothing it holds in memory is written. Orleans
+    /// Kills the silo as a crash would, so nothing it holds in memory is written: grain state writes are fenced off
+    /// first (see <see cref="CrashableGrainStorage"/>), then Orleans kills the silo. Orleans
     /// still disposes the killed silo's host, and with it the storage, which lets go of the database's lock file
     /// (<c>grid.db.lock</c>); in a real crash the operating system would. The lock is then checked free before this
     /// returns, so a new cluster can open the same folder at once.
@@ -98,6 +103,7 @@ public sealed class GridCluster : IAsyncDisposable
         {
             return;
         }
+        fence.Crash();
         try
         {
             foreach (var silo in cluster.Silos.ToList())
