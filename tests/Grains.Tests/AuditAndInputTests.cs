@@ -4,7 +4,8 @@ using Xunit;
 
 namespace MachineGrid.Grains.Tests;
 
-public sealed class AuditAndInputTests
+[Collection(SharedGridA.Name)]
+public sealed class AuditAndInputTests(SharedGrid shared)
 {
     [Fact]
     public async Task Every_change_to_groups_machines_and_runs_is_audited_with_who_and_when_and_no_secrets()
@@ -60,6 +61,8 @@ public sealed class AuditAndInputTests
         await credentials.Share(grid.Owner, principal, ResourceAccess.User);
         await credentials.Unshare(grid.Owner, principal);
         await grid.Machine(machines[0]).ReportCredentialFailure(robot, "password expired");
+        // The machine tells the credential one-way: wait until the credential has it, or there is no failure to clear.
+        await Eventually.True(async () => (await credentials.Get(grid.Owner)).Failures.Count == 1, "the failure reached the credential");
         await credentials.ClearFailure(grid.Owner, machines[0]);
         var mapping = grid.Grains.GetGrain<IMachineMappingGrain>(Ids.New("map"));
         await mapping.Create(grid.Owner, new CreateMapping("walked mapping", null, robot, [new MachineCredentials(machines[0], [robot])]));
@@ -97,8 +100,7 @@ public sealed class AuditAndInputTests
     [Fact]
     public async Task Unknown_ids_give_NotFound()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
 
         var errors = new[]
         {
@@ -125,8 +127,7 @@ public sealed class AuditAndInputTests
     [InlineData(null, null, 11)]
     public async Task Negative_or_over_limit_timeouts_and_attempts_are_refused_and_nothing_is_queued(int? queueSeconds, int? runSeconds, int attempts)
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
         var id = Ids.New("r");
@@ -142,8 +143,7 @@ public sealed class AuditAndInputTests
     [Fact]
     public async Task Priorities_run_modes_and_kinds_outside_their_enums_are_refused()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
 
@@ -163,8 +163,7 @@ public sealed class AuditAndInputTests
     [Fact]
     public async Task A_wrong_machine_key_is_not_accepted_and_the_right_one_is()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var id = Ids.New("m");
 
         var registration = await grid.Machine(id).Register(grid.Owner, new RegisterMachine("keyed", null, MachineKind.Server, 2, "2.50", "Windows Server", "fp"));

@@ -3,13 +3,13 @@ using static MachineGrid.Grains.Tests.CredentialScenarios;
 
 namespace MachineGrid.Grains.Tests;
 
-public sealed class ConnectionTests
+[Collection(SharedGridA.Name)]
+public sealed class ConnectionTests(SharedGrid shared)
 {
     [Fact]
     public async Task Joining_a_group_breaks_the_connections_that_target_the_machine()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var machine = await grid.RegisterAsync("robot-1");
         var group = await grid.CreateGroupAsync();
         var credential = await grid.CredentialAsync("robot");
@@ -31,8 +31,7 @@ public sealed class ConnectionTests
     [Fact]
     public async Task A_connection_to_a_machine_in_a_group_is_refused_target_the_group()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var machine = (await grid.AddMachinesAsync(group, 1))[0];
         var credential = await grid.CredentialAsync("robot");
@@ -48,8 +47,7 @@ public sealed class ConnectionTests
     [Fact]
     public async Task A_connection_is_refused_when_the_actor_lacks_access_to_the_target_or_the_credential()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var machine = await grid.RegisterAsync("robot-1");
         var credential = await grid.CredentialAsync("robot");
@@ -85,8 +83,7 @@ public sealed class ConnectionTests
     [Fact]
     public async Task Routing_checks_access_to_the_target_again()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var credential = await grid.CredentialAsync("robot");
         var id = Ids.New("conn");
@@ -108,8 +105,7 @@ public sealed class ConnectionTests
     [Fact]
     public async Task A_connection_through_a_mapping_routes_with_the_mappings_plan()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var server = (await grid.AddMachinesAsync(group, 1, MachineKind.Server, 3))[0];
         var fallback = await grid.CredentialAsync("fallback");
@@ -129,8 +125,7 @@ public sealed class ConnectionTests
     [Fact]
     public async Task A_credential_not_usable_in_connections_is_refused()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var localOnly = await grid.CredentialAsync("local-only", usable: false);
         var id = Ids.New("conn");
@@ -144,8 +139,7 @@ public sealed class ConnectionTests
     [Fact]
     public async Task A_connection_has_exactly_one_target_and_one_credential_or_mapping_and_bad_input_changes_nothing()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var machine = await grid.RegisterAsync("robot-1");
         var credential = await grid.CredentialAsync("robot");

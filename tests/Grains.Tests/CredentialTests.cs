@@ -5,7 +5,8 @@ using static MachineGrid.Grains.Tests.CredentialScenarios;
 
 namespace MachineGrid.Grains.Tests;
 
-public sealed class CredentialTests
+[Collection(SharedGridB.Name)]
+public sealed class CredentialTests(SharedGrid shared)
 {
     private const string KeyVaultRef = "https://robots.vault.azure.net/secrets/robot-password";
 
@@ -61,8 +62,7 @@ public sealed class CredentialTests
     [InlineData(CredentialStore.CyberArk, "cyberark:RobotSafe/robot-account")]
     public async Task Only_the_machine_a_run_is_assigned_to_resolves_the_secret(CredentialStore store, string? expected)
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var machines = await grid.AddMachinesAsync(group, 2);
         var credentialId = Ids.New("cred");
@@ -114,8 +114,7 @@ public sealed class CredentialTests
     [Fact]
     public async Task Deleting_one_credential_of_a_mapping_keeps_its_runs_for_the_credentials_left_and_ends_those_left_with_none()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var machines = await grid.AddMachinesAsync(group, 2);
         await grid.Group(group).Update(grid.Owner, new UpdateGroup(null, null, true));
@@ -143,8 +142,7 @@ public sealed class CredentialTests
     [Fact]
     public async Task A_run_enqueued_after_its_only_credential_was_deleted_is_refused_naming_it()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var doomed = await grid.CreateCredentialAsync("doomed");
         var spare = await grid.CreateCredentialAsync("spare");
@@ -165,8 +163,7 @@ public sealed class CredentialTests
     [Fact]
     public async Task A_Local_credential_needs_a_secret_and_a_vault_credential_needs_a_reference()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var requests = new[]
         {
             new CreateCredential("c", "u", CredentialStore.Local, null, null, true),
@@ -198,8 +195,7 @@ public sealed class CredentialTests
     [Fact]
     public async Task Creating_a_credential_twice_is_AlreadyExists_and_keeps_the_first()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var id = await grid.CredentialAsync("first");
 
         var error = await Refused(() => grid.Credential(id).Create(Actors.Owner(), new CreateCredential("second", "u", CredentialStore.Local, "s", null, true)));
@@ -213,8 +209,7 @@ public sealed class CredentialTests
     [Fact]
     public async Task Creating_a_credential_needs_a_role_that_may_create_credentials()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var id = Ids.New("cred");
 
         var error = await Refused(() => grid.CredentialAsync("mine", owner: Actors.User()));
@@ -227,8 +222,7 @@ public sealed class CredentialTests
     [Fact]
     public async Task A_User_can_use_a_credential_but_not_share_delete_or_clear_failures()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var machine = await grid.RegisterAsync("robot-1");
         var user = Actors.Sharer();
         await grid.Machine(machine).Share(grid.Owner, user.Id, ResourceAccess.User);
@@ -248,8 +242,7 @@ public sealed class CredentialTests
     [Fact]
     public async Task A_UserShare_holder_can_share_up_to_its_own_level_but_not_delete()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var sharer = Actors.Sharer();
         var friend = Actors.User();
         var id = await grid.CredentialAsync("robot");
@@ -267,13 +260,14 @@ public sealed class CredentialTests
     [Fact]
     public async Task A_CoOwner_can_share_clear_failures_and_delete()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var machine = await grid.RegisterAsync("robot-1");
         var coOwner = Actors.Owner();
         var id = await grid.CredentialAsync("robot");
         await grid.Credential(id).Share(grid.Owner, coOwner.Id, ResourceAccess.CoOwner);
         await grid.Machine(machine).ReportCredentialFailure(id, "locked out");
+        // The machine tells the credential one-way: wait until the credential has it.
+        await Eventually.True(async () => (await grid.Credential(id).Get(coOwner)).Failures.Count > 0, "the failure reached the credential");
         var failed = await grid.Credential(id).Get(coOwner);
 
         await grid.Credential(id).Share(coOwner, Actors.User().Id, ResourceAccess.CoOwner);
@@ -290,8 +284,7 @@ public sealed class CredentialTests
     [Fact]
     public async Task Without_access_every_credential_operation_is_Forbidden()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var machine = await grid.RegisterAsync("robot-1");
         var stranger = Actors.Owner();
         await grid.Machine(machine).Share(grid.Owner, stranger.Id, ResourceAccess.CoOwner);
@@ -315,8 +308,7 @@ public sealed class CredentialTests
     [Fact]
     public async Task A_share_granted_by_a_mapping_never_lowers_access_and_never_touches_the_owner()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var coOwner = Actors.Owner();
         var other = Actors.User();
         var id = await grid.CredentialAsync("robot");
@@ -334,8 +326,7 @@ public sealed class CredentialTests
     [Fact]
     public async Task Bad_credential_input_is_refused_with_a_stable_code_and_changes_nothing()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var id = await grid.CredentialAsync("robot");
         var user = Actors.User();
         var longName = new string('n', 10 * 1024);
@@ -380,8 +371,7 @@ public sealed class CredentialTests
     [Fact]
     public async Task A_credential_not_usable_in_connections_is_no_option_for_them()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var usable = await grid.CredentialAsync("usable");
         var local = await grid.CredentialAsync("local-only", usable: false);
 
@@ -403,6 +393,8 @@ public sealed class CredentialTests
         await grid.Credential(id).Share(grid.Owner, user.Id, ResourceAccess.User);
         await grid.Credential(id).Unshare(grid.Owner, user.Id);
         await grid.Credential(id).RecordFailure(machine, "bad password");
+        // RecordFailure is one-way, and Orleans does not order it before the next call: wait until it is recorded.
+        await Eventually.True(async () => (await grid.Credential(id).Get(grid.Owner)).Failures.Count == 1, "the failure was recorded");
         await grid.Credential(id).ClearFailure(grid.Owner, machine);
         await grid.Credential(id).Delete(grid.Owner);
 

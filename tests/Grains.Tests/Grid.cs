@@ -1,21 +1,21 @@
-using MachineGrid.Runtime;
-using MachineGrid.Runtime.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MachineGrid.Grains.Tests;
 
-/// <summary>Builds test scenarios on a silo: groups, registered machines with live agents, queued runs.</summary>
-public sealed class Grid(TestSilo silo, Actor owner)
+/// <summary>Builds test scenarios on a test cluster: groups, registered machines with live agents, queued runs.</summary>
+public sealed class Grid(GridCluster silo, Actor owner)
 {
     public const string Password = "correct horse battery";
 
-    public TestSilo Silo { get; } = silo;
+    public GridCluster Silo { get; } = silo;
 
     public Actor Owner { get; } = owner;
 
     public IGrainFactory Grains => Silo.GrainFactory;
 
-    public ManualTimeProvider Clock => Silo.ManualClock;
+    public FakeTimeProvider Clock => Silo.Clock;
 
+    /// <summary>A grid on a cluster of its own (dispose its <see cref="Silo"/>), for tests that move the clock, restart, set options or read environment-wide results.</summary>
     public static async Task<Grid> StartAsync(Action<GridOptions>? configure = null) =>
         new(await GridSilo.StartAsync(configure: configure), Actors.Owner());
 

@@ -3,13 +3,13 @@ using Xunit;
 
 namespace MachineGrid.Grains.Tests;
 
-public sealed class GroupTests
+[Collection(SharedGridA.Name)]
+public sealed class GroupTests(SharedGrid shared)
 {
     [Fact]
     public async Task The_51st_machine_is_refused_with_GroupFull()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         await grid.AddMachinesAsync(group, 50);
         var extra = await grid.RegisterAsync("extra");
@@ -49,8 +49,7 @@ public sealed class GroupTests
     [Fact]
     public async Task A_co_owner_changes_the_password_and_the_old_one_stops_working()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         await grid.AddMachinesAsync(group, 1);
         var user = Actors.User();
@@ -70,8 +69,7 @@ public sealed class GroupTests
     [Fact]
     public async Task Deleting_a_group_with_machines_is_refused_and_an_empty_one_is_deleted()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync("keep");
         var machines = await grid.AddMachinesAsync(group, 1);
 
@@ -88,8 +86,7 @@ public sealed class GroupTests
     [Fact]
     public async Task A_machine_moves_between_groups_and_leaves()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var first = await grid.CreateGroupAsync("first");
         var second = await grid.CreateGroupAsync("second");
         var machine = (await grid.AddMachinesAsync(first, 1))[0];
@@ -110,8 +107,7 @@ public sealed class GroupTests
     [InlineData("bad\u0001name")]
     public async Task Bad_group_names_are_refused_with_Validation_and_nothing_is_created(string name)
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var id = Ids.New("g");
 
         var error = await Assert.ThrowsAsync<DomainException>(() => grid.Group(id).Create(grid.Owner, new CreateGroup(name, null)));
@@ -123,8 +119,7 @@ public sealed class GroupTests
     [Fact]
     public async Task A_10_KB_name_is_refused()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
 
         var error = await Assert.ThrowsAsync<DomainException>(() => grid.Group(Ids.New("g")).Create(grid.Owner, new CreateGroup(new string('x', 10_240), null)));
 

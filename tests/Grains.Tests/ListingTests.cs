@@ -1,10 +1,11 @@
-using MachineGrid.Runtime.Persistence;
+using MachineGrid.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace MachineGrid.Grains.Tests;
 
-public sealed class ListingTests
+[Collection(SharedGridB.Name)]
+public sealed class ListingTests(SharedGrid shared)
 {
     [Fact]
     public async Task The_group_list_shows_the_seed_columns_for_the_groups_the_caller_can_see()
@@ -38,8 +39,7 @@ public sealed class ListingTests
     [Fact]
     public async Task Lists_page_with_a_cursor_and_visit_every_item_once()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var ids = new List<string>();
         for (var i = 0; i < 7; i++)
         {
@@ -67,8 +67,7 @@ public sealed class ListingTests
     [Fact]
     public async Task Machines_and_credentials_are_listed_for_their_owner_and_share_holders()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var machine = await grid.RegisterAsync("listed");
         var credential = await grid.CreateCredentialAsync("listed");
         var other = Actors.Owner();
@@ -181,7 +180,7 @@ public sealed class ListingTests
         var group = await grid.CreateGroupAsync();
         var machine = (await grid.AddMachinesAsync(group, 1))[0];
         var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
-        var index = grid.Silo.Services.GetRequiredService<IIndexStore>();
+        var index = grid.Silo.Services.GetRequiredService<IReadModel>();
         // Each key is a prefix and then the run's suffix, {inverted enqueue time:D19}/{run id}.
         async Task<string[]> Kinds(string run) => [.. (await index.ScanAsync(RunIndex.Table, "", null, 100))
             .Where(r => r.Key.EndsWith(run, StringComparison.Ordinal)).Select(r => r.Key[..^(20 + run.Length)]).Order(StringComparer.Ordinal)];
@@ -252,8 +251,7 @@ public sealed class ListingTests
     [InlineData(-5)]
     public async Task Out_of_range_page_sizes_are_refused(int limit)
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
 
         var error = await Assert.ThrowsAsync<DomainException>(() => grid.Grains.GetGrain<IDirectoryGrain>("environment").ListGroups(grid.Owner, null, limit));
 
@@ -263,9 +261,8 @@ public sealed class ListingTests
     [Fact]
     public async Task A_status_filter_that_matches_few_of_many_rows_reads_a_bounded_number_per_page_and_the_cursor_goes_on()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
-        var runs = new RunIndex(grid.Silo.Services.GetRequiredService<IIndexStore>());
+        var grid = shared.NewGrid();
+        var runs = new RunIndex(grid.Silo.Services.GetRequiredService<IReadModel>());
         var start = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
         var running = View("r-oldest", RunStatus.Running, start);
         var ended = Enumerable.Range(1, (RunIndex.MaxScannedRows * 2) + 50).Select(i => View($"r-{i:D5}", RunStatus.Succeeded, start.AddSeconds(i))).ToList();

@@ -4,13 +4,13 @@ using static MachineGrid.Grains.Tests.CredentialScenarios;
 
 namespace MachineGrid.Grains.Tests;
 
-public sealed class MappingTests
+[Collection(SharedGridB.Name)]
+public sealed class MappingTests(SharedGrid shared)
 {
     [Fact]
     public async Task A_mapping_lists_a_default_and_per_machine_credentials_and_plans_with_them()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var server = await grid.RegisterAsync("server", MachineKind.Server, 3);
         var fallback = await grid.CredentialAsync("fallback");
         var first = await grid.CredentialAsync("first");
@@ -31,8 +31,7 @@ public sealed class MappingTests
     [Fact]
     public async Task A_plan_leaves_out_credentials_deleted_since_they_were_mapped()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var machine = await grid.RegisterAsync("robot-1");
         var fallback = await grid.CredentialAsync("fallback");
         var kept = await grid.CredentialAsync("kept");
@@ -51,8 +50,7 @@ public sealed class MappingTests
     [Fact]
     public async Task A_credential_not_usable_in_connections_is_refused()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var machine = await grid.RegisterAsync("robot-1");
         var usable = await grid.CredentialAsync("usable");
         var localOnly = await grid.CredentialAsync("local-only", usable: false);
@@ -68,8 +66,7 @@ public sealed class MappingTests
     [Fact]
     public async Task A_mapping_cannot_contain_a_mapping()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var machines = new[] { await grid.RegisterAsync("robot-1"), await grid.RegisterAsync("robot-2") };
         var credential = await grid.CredentialAsync("robot");
         var inner = await grid.MappingAsync(credential, [Map(machines[0], credential)]);
@@ -88,8 +85,7 @@ public sealed class MappingTests
     [Fact]
     public async Task A_machine_belongs_to_at_most_one_mapping()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var taken = await grid.RegisterAsync("taken");
         var free = await grid.RegisterAsync("free");
         var credential = await grid.CredentialAsync("robot");
@@ -109,8 +105,7 @@ public sealed class MappingTests
     [Fact]
     public async Task Two_mappings_claiming_the_same_machine_at_once_one_wins_and_the_loser_releases_its_claims()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var credential = await grid.CredentialAsync("robot");
         for (var round = 0; round < 10; round++)
         {
@@ -136,8 +131,7 @@ public sealed class MappingTests
     [Fact]
     public async Task Sharing_a_mapping_shares_its_credentials()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var machine = await grid.RegisterAsync("robot-1");
         var fallback = await grid.CredentialAsync("fallback");
         var mapped = await grid.CredentialAsync("mapped");
@@ -154,8 +148,7 @@ public sealed class MappingTests
     [Fact]
     public async Task Adding_a_credential_to_a_shared_mapping_shares_it()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var machines = new[] { await grid.RegisterAsync("robot-1"), await grid.RegisterAsync("robot-2") };
         var fallback = await grid.CredentialAsync("fallback");
         var mapping = await grid.MappingAsync(fallback, [Map(machines[0], fallback)]);
@@ -174,8 +167,7 @@ public sealed class MappingTests
     [Fact]
     public async Task Removing_a_mapping_share_leaves_the_credential_shares()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var machine = await grid.RegisterAsync("robot-1");
         var fallback = await grid.CredentialAsync("fallback");
         var mapped = await grid.CredentialAsync("mapped");
@@ -193,8 +185,7 @@ public sealed class MappingTests
     [Fact]
     public async Task Export_and_import_remap_machines_and_credentials_by_name()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var original = new[] { await grid.RegisterAsync("alpha"), await grid.RegisterAsync("beta") };
         var credentials = new[] { await grid.CredentialAsync("default"), await grid.CredentialAsync("ops"), await grid.CredentialAsync("qa") };
         var source = Ids.New("map");
@@ -221,8 +212,7 @@ public sealed class MappingTests
     [Fact]
     public async Task Import_names_every_machine_and_credential_it_cannot_find()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var machine = await grid.RegisterAsync("alpha");
         var credential = await grid.CredentialAsync("default");
         var document = new MappingExport("fleet", null, "default", [new("alpha", ["default"]), new("gamma", ["ops"])]);
@@ -240,8 +230,7 @@ public sealed class MappingTests
     [Fact]
     public async Task Mapping_needs_the_create_role_and_use_access_on_every_credential_and_machine()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var machine = await grid.RegisterAsync("robot-1");
         var theirs = await grid.CredentialAsync("theirs");
         var maker = Actors.Maker();
@@ -263,8 +252,7 @@ public sealed class MappingTests
     [Fact]
     public async Task Mapping_access_follows_the_table_User_uses_UserShare_shares_CoOwner_edits()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var machines = new[] { await grid.RegisterAsync("robot-1"), await grid.RegisterAsync("robot-2") };
         var credential = await grid.CredentialAsync("robot");
         var mapping = await grid.MappingAsync(credential, [Map(machines[0], credential)]);
@@ -293,8 +281,7 @@ public sealed class MappingTests
     [Fact]
     public async Task Bad_mapping_input_is_refused_with_a_stable_code_and_changes_nothing()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var machine = await grid.RegisterAsync("robot-1");
         var credential = await grid.CredentialAsync("robot");
         var longName = new string('n', 10 * 1024);

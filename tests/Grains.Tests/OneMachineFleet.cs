@@ -1,5 +1,3 @@
-using MachineGrid.Runtime.Testing;
-
 namespace MachineGrid.Grains.Tests;
 
 /// <summary>

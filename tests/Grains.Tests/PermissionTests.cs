@@ -6,7 +6,8 @@ namespace MachineGrid.Grains.Tests;
 /// Every row of the seed's two permission tables, allowed and refused. Role rows give the actor the access the action
 /// needs on the resource, so only the role decides; access rows give the actor the Machine Owner role, so only the access decides.
 /// </summary>
-public sealed class PermissionTests
+[Collection(SharedGridA.Name)]
+public sealed class PermissionTests(SharedGrid shared)
 {
     public static TheoryData<EnvironmentRoles, bool> RegisterRows => new()
     {
@@ -50,8 +51,7 @@ public sealed class PermissionTests
     [MemberData(nameof(RegisterRows))]
     public async Task Role_register_a_machine(EnvironmentRoles roles, bool allowed)
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var actor = Actors.New("actor", roles);
         var id = Ids.New("m");
 
@@ -62,8 +62,7 @@ public sealed class PermissionTests
     [MemberData(nameof(RunRows))]
     public async Task Role_run_a_desktop_flow(EnvironmentRoles roles, bool allowed)
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var actor = Actors.New("actor", roles);
         var group = await grid.CreateGroupAsync();
         await grid.Group(group).Share(grid.Owner, actor.Id, ResourceAccess.User);
@@ -78,8 +77,7 @@ public sealed class PermissionTests
     [MemberData(nameof(ShareRows))]
     public async Task Role_share_a_machine(EnvironmentRoles roles, bool allowed)
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var actor = Actors.New("actor", roles);
         var machine = await grid.RegisterAsync("m");
         await grid.Machine(machine).Share(grid.Owner, actor.Id, ResourceAccess.CoOwner);
@@ -91,8 +89,7 @@ public sealed class PermissionTests
     [MemberData(nameof(ShareRows))]
     public async Task Role_share_a_machine_group(EnvironmentRoles roles, bool allowed)
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var actor = Actors.New("actor", roles);
         var group = await grid.CreateGroupAsync();
         await grid.Group(group).Share(grid.Owner, actor.Id, ResourceAccess.CoOwner);
@@ -104,8 +101,7 @@ public sealed class PermissionTests
     [MemberData(nameof(OwnerOnlyRows))]
     public async Task Role_add_machine_to_group(EnvironmentRoles roles, bool allowed)
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var actor = Actors.New("actor", roles);
         var group = await grid.CreateGroupAsync();
         await grid.Group(group).Share(grid.Owner, actor.Id, ResourceAccess.CoOwner);
@@ -120,8 +116,7 @@ public sealed class PermissionTests
     [MemberData(nameof(OwnerOnlyRows))]
     public async Task Role_edit_machine_details(EnvironmentRoles roles, bool allowed)
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var actor = Actors.New("actor", roles);
         var machine = await grid.RegisterAsync("m");
         await grid.Machine(machine).Share(grid.Owner, actor.Id, ResourceAccess.CoOwner);
@@ -134,8 +129,7 @@ public sealed class PermissionTests
     [MemberData(nameof(OwnerOnlyRows))]
     public async Task Role_edit_machine_group_details(EnvironmentRoles roles, bool allowed)
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var actor = Actors.New("actor", roles);
         var group = await grid.CreateGroupAsync("before");
         await grid.Group(group).Share(grid.Owner, actor.Id, ResourceAccess.CoOwner);
@@ -148,8 +142,7 @@ public sealed class PermissionTests
     [MemberData(nameof(OwnerOnlyRows))]
     public async Task Role_delete_machine(EnvironmentRoles roles, bool allowed)
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var actor = Actors.New("actor", roles);
         var machine = await grid.RegisterAsync("m");
         await grid.Machine(machine).Share(grid.Owner, actor.Id, ResourceAccess.CoOwner);
@@ -162,8 +155,7 @@ public sealed class PermissionTests
     [MemberData(nameof(OwnerOnlyRows))]
     public async Task Role_delete_machine_group(EnvironmentRoles roles, bool allowed)
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var actor = Actors.New("actor", roles);
         var group = await grid.CreateGroupAsync();
         await grid.Group(group).Share(grid.Owner, actor.Id, ResourceAccess.CoOwner);
@@ -177,8 +169,7 @@ public sealed class PermissionTests
     [InlineData(ResourceAccess.User)]
     public async Task Access_run_a_desktop_flow_on_the_group(ResourceAccess access)
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var actor = Actors.Owner();
         var group = await grid.CreateGroupAsync();
         await grid.Group(group).Share(grid.Owner, actor.Id, access);
@@ -193,8 +184,7 @@ public sealed class PermissionTests
     [Fact]
     public async Task Access_none_cannot_run_a_desktop_flow_on_the_group()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var actor = Actors.Owner();
         var group = await grid.CreateGroupAsync();
         var credential = await grid.CreateCredentialAsync("runner", actor);
@@ -207,7 +197,6 @@ public sealed class PermissionTests
     public async Task Access_share_the_machine_group(ResourceAccess access, bool allowed)
     {
         var (grid, actor, group) = await GroupWithActor(access);
-        await using var _ = grid.Silo;
 
         await Expect(allowed, () => grid.Group(group).Share(actor, "p-someone", ResourceAccess.User));
     }
@@ -217,7 +206,6 @@ public sealed class PermissionTests
     public async Task Access_add_machines_to_group(ResourceAccess access, bool allowed)
     {
         var (grid, actor, group) = await GroupWithActor(access);
-        await using var _ = grid.Silo;
         var machine = await grid.RegisterAsync("actors machine");
         await grid.Machine(machine).Share(grid.Owner, actor.Id, ResourceAccess.CoOwner);
 
@@ -229,7 +217,6 @@ public sealed class PermissionTests
     public async Task Access_remove_machines_from_group(ResourceAccess access, bool allowed)
     {
         var (grid, actor, group) = await GroupWithActor(access);
-        await using var _ = grid.Silo;
         var machine = (await grid.AddMachinesAsync(group, 1))[0];
 
         await Expect(allowed, () => grid.Machine(machine).LeaveGroup(actor));
@@ -241,7 +228,6 @@ public sealed class PermissionTests
     public async Task Access_edit_group_details(ResourceAccess access, bool allowed)
     {
         var (grid, actor, group) = await GroupWithActor(access);
-        await using var _ = grid.Silo;
 
         await Expect(allowed, () => grid.Group(group).Update(actor, new UpdateGroup(null, "new description", null)));
     }
@@ -251,14 +237,13 @@ public sealed class PermissionTests
     public async Task Access_delete_machine_group(ResourceAccess access, bool allowed)
     {
         var (grid, actor, group) = await GroupWithActor(access);
-        await using var _ = grid.Silo;
 
         await Expect(allowed, () => grid.Group(group).Delete(actor));
     }
 
-    private static async Task<(Grid Grid, Actor Actor, string Group)> GroupWithActor(ResourceAccess access)
+    private async Task<(Grid Grid, Actor Actor, string Group)> GroupWithActor(ResourceAccess access)
     {
-        var grid = await Grid.StartAsync();
+        var grid = shared.NewGrid();
         var actor = Actors.Owner();
         var group = await grid.CreateGroupAsync();
         await grid.Group(group).Share(grid.Owner, actor.Id, access);

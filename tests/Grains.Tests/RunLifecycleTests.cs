@@ -1,18 +1,18 @@
 using System.Collections.Concurrent;
-using MachineGrid.Runtime;
-using MachineGrid.Runtime.Persistence;
+using MachineGrid.Persistence;
+using Orleans.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace MachineGrid.Grains.Tests;
 
-public sealed class RunLifecycleTests
+[Collection(SharedGridB.Name)]
+public sealed class RunLifecycleTests(SharedGrid shared)
 {
     [Fact]
     public async Task A_run_goes_queued_assigned_running_succeeded_and_shows_the_machine_and_credential_used()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var machine = (await grid.AddMachinesAsync(group, 1))[0];
         var credential = await grid.CreateCredentialAsync("robot");
@@ -42,8 +42,7 @@ public sealed class RunLifecycleTests
     [Fact]
     public async Task Submitting_twice_with_the_same_idempotency_key_returns_the_same_run()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
         var runId = Ids.RunFor(grid.Owner.Id, "order-17");
@@ -83,7 +82,7 @@ public sealed class RunLifecycleTests
     public async Task The_run_timeout_fires_after_a_host_restart_and_the_machine_is_told_to_stop()
     {
         var data = GridSilo.NewDataDirectory();
-        var clock = new Runtime.Testing.ManualTimeProvider();
+        var clock = GridSilo.NewClock();
         var owner = Actors.Owner();
         string run, machine, group;
         await using (var silo = await GridSilo.StartAsync(data, clock))
@@ -109,8 +108,7 @@ public sealed class RunLifecycleTests
     [Fact]
     public async Task Group_co_owners_manage_others_runs_and_group_users_only_see_them()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var run = await grid.SubmitAsync(await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot")));
         var run2 = await grid.SubmitAsync(await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot2")));
@@ -138,7 +136,7 @@ public sealed class RunLifecycleTests
     public async Task A_machine_rebuilds_its_runs_from_its_group_after_a_host_restart()
     {
         var data = GridSilo.NewDataDirectory();
-        var clock = new Runtime.Testing.ManualTimeProvider();
+        var clock = GridSilo.NewClock();
         var owner = Actors.Owner();
         string machine, started, offered;
         await using (var silo = await GridSilo.StartAsync(data, clock))
@@ -179,9 +177,9 @@ public sealed class RunLifecycleTests
         Assert.Equal(2, (await grid.Machine(machine).TakeAssignments()).Count);
         await grid.Machine(machine).StartRun(started);
         var before = await grid.RunGrain(started).Get(owner);
-        var stored = await crashed.Services.GetRequiredService<IGrainStorage>().ReadAsync(grid.RunGrain(offered).GetGrainId(), "run");
+        var stored = await crashed.ReadStoredAsync(grid.RunGrain(offered).GetGrainId(), "run");
         // Null fields are left out of stored state (the run's machine, credential and times are still unset); they read back as null.
-        Assert.DoesNotContain("null", System.Text.Encoding.UTF8.GetString(stored!.Data!));
+        Assert.DoesNotContain("null", stored!.Json);
 
         await using var second = await GridSilo.OpenAfterCrashAsync(data, crashed);
         var after = new Grid(second, owner);
@@ -212,14 +210,14 @@ public sealed class RunLifecycleTests
         // The run is active and has read that nothing is stored; a record written under its id behind its back makes
         // its first write conflict, while its group, asked at the same time, places it on the free machine.
         Assert.Equal(DomainErrorCode.NotFound, (await Assert.ThrowsAsync<DomainException>(() => grid.RunGrain(run).Get(owner))).Code);
-        await grid.Silo.Services.GetRequiredService<IGrainStorage>().WriteAsync(grid.RunGrain(run).GetGrainId(), "run", "{}"u8.ToArray(), null);
+        await grid.Silo.WriteStoredAsync(grid.RunGrain(run).GetGrainId(), "run", "{}");
 
         await Assert.ThrowsAsync<InconsistentStateException>(() => grid.RunGrain(run).Submit(owner, new SubmitRun(connection, "flow-1", null, RunMode.Unattended)));
 
         Assert.Empty(await grid.Machine(machine).TakeAssignments());
         Assert.Empty(await grid.Machine(machine).RunsIn(null));
         Assert.Empty(await grid.Group(group).GetQueue(owner));
-        var rows = await grid.Silo.Services.GetRequiredService<IIndexStore>().ScanAsync(RunIndex.Table, "", null, 1000);
+        var rows = await grid.Silo.Services.GetRequiredService<IReadModel>().ScanAsync(RunIndex.Table, "", null, 1000);
         Assert.DoesNotContain(rows, row => row.Key.EndsWith("/" + run, StringComparison.Ordinal));
         var next = await grid.SubmitAsync(connection);
         await Eventually.True(async () => (await grid.RunGrain(next).Get(owner)).Status == RunStatus.Assigned, "the machine took the next run");
@@ -286,13 +284,12 @@ public sealed class RunLifecycleTests
         var empty = await grid.CreateGroupAsync("empty");
         var cancelled = await grid.SubmitAsync(await grid.ConnectAsync(empty, await grid.CreateCredentialAsync("robot-b")));
         await grid.StartPlacedRunAsync(machine, succeeded);
-        var storage = crashed.Services.GetRequiredService<IGrainStorage>();
-        var stateBeforeEnd = await storage.ReadAsync(grid.RunGrain(succeeded).GetGrainId(), "run");
+        var stateBeforeEnd = await crashed.ReadStoredAsync(grid.RunGrain(succeeded).GetGrainId(), "run");
         await grid.Machine(machine).CompleteRun(succeeded, true, """{"result":42}""", null);
         await grid.RunGrain(cancelled).Cancel(owner);
         var ended = await grid.RunGrain(succeeded).Get(owner);
         // The end is one write of the run's view to the run index; the run's own state is not written again.
-        Assert.Equal(stateBeforeEnd!.ETag, (await storage.ReadAsync(grid.RunGrain(succeeded).GetGrainId(), "run"))!.ETag);
+        Assert.Equal(stateBeforeEnd!.ETag, (await crashed.ReadStoredAsync(grid.RunGrain(succeeded).GetGrainId(), "run"))!.ETag);
 
         await using var second = await GridSilo.OpenAfterCrashAsync(data, crashed);
         var after = new Grid(second, owner);
@@ -311,7 +308,7 @@ public sealed class RunLifecycleTests
     public async Task A_queued_run_that_is_not_active_when_it_times_out_after_a_host_restart_ends_and_leaves_the_queue()
     {
         var data = GridSilo.NewDataDirectory();
-        var clock = new Runtime.Testing.ManualTimeProvider();
+        var clock = GridSilo.NewClock();
         var owner = Actors.Owner();
         string run, group;
         await using (var silo = await GridSilo.StartAsync(data, clock))
@@ -338,7 +335,7 @@ public sealed class RunLifecycleTests
     public async Task The_queue_keeps_its_order_across_a_host_restart()
     {
         var data = GridSilo.NewDataDirectory();
-        var clock = new Runtime.Testing.ManualTimeProvider();
+        var clock = GridSilo.NewClock();
         var owner = Actors.Owner();
         string group, connection;
         var runs = new List<string>();
@@ -441,8 +438,7 @@ public sealed class RunLifecycleTests
     [Fact]
     public async Task A_failed_credential_makes_the_machine_unavailable_until_the_failure_is_cleared()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var machine = (await grid.AddMachinesAsync(group, 1))[0];
         var credential = await grid.CreateCredentialAsync("robot");
@@ -478,8 +474,7 @@ public sealed class RunLifecycleTests
     [Fact]
     public async Task Cancel_priority_and_move_to_top_act_on_queued_runs()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var connection = await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot"));
         var a = await grid.SubmitAsync(connection);
@@ -499,8 +494,7 @@ public sealed class RunLifecycleTests
     [Fact]
     public async Task A_thousand_runs_submitted_in_parallel_to_a_50_machine_group_are_each_assigned_once_and_all_complete()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var machines = await grid.AddMachinesAsync(group, 50);
         var credentials = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => grid.CreateCredentialAsync($"robot{i}")));

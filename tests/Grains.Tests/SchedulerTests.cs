@@ -3,13 +3,13 @@ using Xunit;
 namespace MachineGrid.Grains.Tests;
 
 /// <summary>The scheduler on its own: runs queued straight into a group with a credential plan.</summary>
-public sealed class SchedulerTests
+[Collection(SharedGridB.Name)]
+public sealed class SchedulerTests(SharedGrid shared)
 {
     [Fact]
     public async Task A_run_the_group_just_let_go_is_not_queued_again_and_its_ended_placement_is_still_told()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var machine = (await grid.AddMachinesAsync(group, 1))[0];
         var placed = grid.Run(Grid.Single("alice"));
@@ -35,8 +35,7 @@ public sealed class SchedulerTests
     [Fact]
     public async Task Runs_are_assigned_by_priority_then_enqueue_time_and_move_to_top_goes_first()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var machine = (await grid.AddMachinesAsync(group, 1))[0];
         var busy = grid.Run(Grid.Single("alice"));
@@ -61,8 +60,7 @@ public sealed class SchedulerTests
     [Fact]
     public async Task A_run_that_cannot_be_placed_never_blocks_a_later_run_that_can()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var machine = (await grid.AddMachinesAsync(group, 1))[0];
         var attended = grid.Run(Grid.Single("carol"), RunPriority.High, RunMode.Attended);
@@ -80,8 +78,7 @@ public sealed class SchedulerTests
     [Fact]
     public async Task An_attended_run_waits_for_its_users_session()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var machine = (await grid.AddMachinesAsync(group, 1))[0];
         var run = grid.Run(Grid.Single("erin"), mode: RunMode.Attended);
@@ -99,8 +96,7 @@ public sealed class SchedulerTests
     [Fact]
     public async Task An_unattended_run_does_not_go_where_its_user_is_already_signed_in()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var machines = await grid.AddMachinesAsync(group, 2, MachineKind.Server, 4);
         await grid.HeartbeatAsync(machines[0], "frank");
@@ -114,8 +110,7 @@ public sealed class SchedulerTests
     [Fact]
     public async Task A_server_with_3_mapped_credentials_runs_3_unattended_runs_at_once_each_under_a_different_account()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var server = (await grid.AddMachinesAsync(group, 1, MachineKind.Server, 3))[0];
         var options = new[] { "u1", "u2", "u3" }.Select(u => new CredentialOption($"cred-{u}", u, u)).ToList();
@@ -137,8 +132,7 @@ public sealed class SchedulerTests
     [Fact]
     public async Task Wait_reasons_say_why_from_the_actual_state()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var machines = await grid.AddMachinesAsync(group, 3);
 
@@ -162,8 +156,7 @@ public sealed class SchedulerTests
     [Fact]
     public async Task Runs_behind_the_head_of_their_connection_say_how_many_are_ahead()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         await grid.AddMachinesAsync(group, 1);
         for (var i = 0; i < 3; i++)
@@ -180,8 +173,7 @@ public sealed class SchedulerTests
     [Fact]
     public async Task Maintenance_lets_running_runs_finish_and_assigns_nothing_new()
     {
-        var grid = await Grid.StartAsync();
-        await using var _ = grid.Silo;
+        var grid = shared.NewGrid();
         var group = await grid.CreateGroupAsync();
         var machine = (await grid.AddMachinesAsync(group, 1, MachineKind.Server, 2))[0];
         var first = grid.Run(Grid.Single("a"));
@@ -201,7 +193,7 @@ public sealed class SchedulerTests
     public async Task The_queue_timeout_fires_after_a_host_restart()
     {
         var data = GridSilo.NewDataDirectory();
-        var clock = new Runtime.Testing.ManualTimeProvider();
+        var clock = GridSilo.NewClock();
         var owner = Actors.Owner();
         string group;
         QueuedRun run;
