@@ -1,5 +1,6 @@
 using System.Net;
 using MachineGrid.Grains;
+using MachineGrid.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -49,14 +50,13 @@ public sealed class BootstrapAdminTests
 
     /// <summary>Leaves the store as a crash right after the admin's state was written would: the admin exists, its key does not.</summary>
     private static Task LoseTheAdminsKeyAsync(GatewayHost host) =>
-        host.Services.GetRequiredService<ApiKeys>().RemoveAsync(ApiKeys.HashOf(host.AdminKey));
+        host.Services.GetRequiredService<IReadModel>().WriteAsync([RowChange.Delete("apikeys", ApiKeyFormat.HashOf(host.AdminKey))]);
 
     /// <summary>Runs a bootstrap with no key configured, as a silo starting on this store would; returns the keys it printed.</summary>
     private static async Task<IReadOnlyList<string>> BootstrapAsync(GatewayHost host)
     {
         var console = new StringWriter();
         var bootstrap = new BootstrapAdmin(
-            host.Services.GetRequiredService<ApiKeys>(),
             host.Services.GetRequiredService<IGrainFactory>(),
             new ConfigurationBuilder().Build(),
             NullLogger<BootstrapAdmin>.Instance,
