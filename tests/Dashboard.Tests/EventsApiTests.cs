@@ -76,6 +76,79 @@ public sealed class EventsApiTests(DashboardSite site)
     }
 
     [Fact]
+    public async Task Every_change_made_after_ready_reaches_the_stream()
+    {
+        var (maker, makerKey, _) = await site.NewUserAsync("listener", EnvironmentRole.EnvironmentMaker);
+        var fleet = await site.NewFleetAsync(maker, machines: 0);
+        using var stream = await OpenStreamAsync($"/api/v1/events?ticket={await TicketAsync(makerKey)}");
+        Assert.Equal("ready", (await stream.NextAsync()).Event);
+
+        // Made at once after "ready", then a burst from several requests at a time: the silos' pump, the hub and the
+        // gateway must lose none of them while the stream listens.
+        var first = await maker.CreateGroupAsync(new CreateGroupRequest("first-after-ready", null));
+        var burst = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => maker.CreateGroupAsync(new CreateGroupRequest($"burst-{i}", null))));
+        await fleet.SubmitAsync(maker, 1);
+
+        var expected = burst.Select(g => g.Id).Append(first.Id).ToHashSet();
+        var groups = new HashSet<string>();
+        var runGroups = new HashSet<string>();
+        while (!expected.IsSubsetOf(groups) || !runGroups.Contains(fleet.Group.Id))
+        {
+            var (type, data) = await stream.NextAsync();
+            if (type != "changes")
+            {
+                continue;
+            }
+            Assert.False(data.GetProperty("overflow").GetBoolean());
+            groups.UnionWith(data.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("id").GetString()!));
+            runGroups.UnionWith(data.GetProperty("runGroups").EnumerateArray().Select(g => g.GetString()!));
+        }
+    }
+
+    [Fact]
+    public async Task A_ticket_renamed_to_another_principal_opens_nothing_and_stays_its_owners()
+    {
+        var (_, aliceKey, aliceId) = await site.NewUserAsync("alice", EnvironmentRole.EnvironmentMaker);
+        var (_, _, bobId) = await site.NewUserAsync("bob", EnvironmentRole.EnvironmentMaker);
+        var ticket = await TicketAsync(aliceKey);
+        Assert.StartsWith($"mget_{aliceId}.", ticket, StringComparison.Ordinal);
+
+        var renamed = $"mget_{bobId}.{ticket[(ticket.LastIndexOf('.') + 1)..]}";
+        using (var refused = await site.Http.GetAsync($"/api/v1/events?ticket={renamed}", HttpCompletionOption.ResponseHeadersRead))
+        {
+            await ExpectProblem(refused, HttpStatusCode.Unauthorized, "Unauthenticated");
+        }
+
+        using var stream = await OpenStreamAsync($"/api/v1/events?ticket={ticket}");
+        var ready = await stream.NextAsync();
+        Assert.Equal("ready", ready.Event);
+        Assert.StartsWith("alice-", ready.Data.GetProperty("principal").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_ticket_in_the_cookie_opens_the_stream_once_and_lives_no_longer_than_the_ticket()
+    {
+        // A client of its own that keeps no cookies, so only the cookie the test sends is presented.
+        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = site.Address };
+        using var issued = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/events/ticket") { Headers = { Authorization = new("Bearer", site.AdminKey) } });
+        issued.EnsureSuccessStatusCode();
+        var cookie = Assert.Single(issued.Headers.GetValues("Set-Cookie"), c => c.StartsWith(EventsApi.TicketCookie + "=", StringComparison.Ordinal));
+        Assert.Contains($"max-age={(int)EventTickets.Lifetime.TotalSeconds}", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/api/v1/events", cookie, StringComparison.OrdinalIgnoreCase);
+        var ticket = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticket").GetString()!;
+        Assert.Contains($"{EventsApi.TicketCookie}={ticket};", cookie, StringComparison.Ordinal);
+
+        using (var stream = await SendWithCookieAsync(http, ticket))
+        {
+            Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+            using var reader = new EventReader(stream);
+            Assert.Equal("ready", (await reader.NextAsync()).Event);
+        }
+        using var again = await SendWithCookieAsync(http, ticket);
+        await ExpectProblem(again, HttpStatusCode.Unauthorized, "Unauthenticated");
+    }
+
+    [Fact]
     public async Task A_stream_is_also_opened_with_a_bearer_key_and_admins_get_statistics()
     {
         using var stream = await OpenStreamAsync("/api/v1/events", site.AdminKey);
@@ -137,12 +210,12 @@ public sealed class EventsApiTests(DashboardSite site)
     [Fact]
     public async Task One_principal_may_hold_a_bounded_number_of_streams_and_a_closed_one_frees_its_slot()
     {
-        var (_, key, principal) = await site.NewUserAsync("many-tabs", EnvironmentRole.EnvironmentMaker);
+        var (_, key, _) = await site.NewUserAsync("many-tabs", EnvironmentRole.EnvironmentMaker);
         var (_, otherKey, _) = await site.NewUserAsync("other-tab", EnvironmentRole.EnvironmentMaker);
         var streams = new List<EventReader>();
         try
         {
-            for (var i = 0; i < EventStreamSlots.MaxPerPrincipal; i++)
+            for (var i = 0; i < EventTickets.MaxStreamsPerPrincipal; i++)
             {
                 streams.Add(await OpenStreamAsync("/api/v1/events", key));
                 Assert.Equal("ready", (await streams[^1].NextAsync()).Event);
@@ -162,12 +235,28 @@ public sealed class EventsApiTests(DashboardSite site)
                 Assert.Equal("ready", (await other.NextAsync()).Event);
             }
 
+            // Closing a stream ends its response on the server, which releases its slot in the principal's grain.
             streams[0].Dispose();
             streams.RemoveAt(0);
-            await Eventually.True(() => site.Services.GetRequiredService<EventStreamSlots>().OpenCount(principal) < EventStreamSlots.MaxPerPrincipal, "a closed stream frees its slot");
-            using (var refusedTicketStillWorks = await OpenStreamAsync($"/api/v1/events?ticket={unspent}"))
+            await Eventually.True(async () =>
             {
-                Assert.Equal("ready", (await refusedTicketStillWorks.NextAsync()).Event);
+                // A refused attempt leaves the ticket unspent, so the same ticket is tried until the slot is free.
+                var response = await site.Http.GetAsync($"/api/v1/events?ticket={unspent}", HttpCompletionOption.ResponseHeadersRead);
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    await ExpectProblem(response, HttpStatusCode.Conflict, "InvalidState");
+                    response.Dispose();
+                    return false;
+                }
+                streams.Add(new EventReader(response));
+                return true;
+            }, "a closed stream frees its slot");
+            Assert.Equal("ready", (await streams[^1].NextAsync()).Event);
+            Assert.Equal(EventTickets.MaxStreamsPerPrincipal, streams.Count);
+            // The freed slot was the only one: the set is full again.
+            using (var refusedAgain = await site.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/v1/events") { Headers = { Authorization = new("Bearer", key) } }, HttpCompletionOption.ResponseHeadersRead))
+            {
+                await ExpectProblem(refusedAgain, HttpStatusCode.Conflict, "InvalidState");
             }
         }
         finally
@@ -183,6 +272,9 @@ public sealed class EventsApiTests(DashboardSite site)
         Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.Contains("httponly", StringComparison.OrdinalIgnoreCase) && c.Contains("samesite=strict", StringComparison.OrdinalIgnoreCase));
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticket").GetString()!;
     }
+
+    private static Task<HttpResponseMessage> SendWithCookieAsync(HttpClient http, string ticket) =>
+        http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/v1/events") { Headers = { { "Cookie", $"{EventsApi.TicketCookie}={ticket}" } } }, HttpCompletionOption.ResponseHeadersRead);
 
     private async Task<EventReader> OpenStreamAsync(string path, string? key = null)
     {
