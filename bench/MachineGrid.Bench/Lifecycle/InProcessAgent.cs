@@ -5,33 +5,36 @@ namespace MachineGrid.Bench.Lifecycle;
 
 /// <summary>
 /// One session of a simulated machine's agent, calling the machine grain directly: long-waits for an offer the way the
-/// gateway's <c>GET /agent/assignments</c> does (subscribe to the machine's signal, take if it may find one, wait), then starts the run,
-/// runs the flow for the given time (none by default), and completes it.
+/// gateway's <c>GET /agent/assignments</c> does (<see cref="IMachineGrain.WaitForAssignments"/> in calls of at most
+/// 20 s, again while none comes), then starts the run, runs the flow for the given time (none by default), and
+/// completes it.
 /// </summary>
 public static class InProcessAgent
 {
+    /// <summary>The longest wait one grain call may ask for.</summary>
+    private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(20);
+
     /// <summary>
-    /// Works until <paramref name="stop"/> is cancelled. Waits observe it through the token rather than
-    /// <c>Task.WhenAny</c> with a shared task, whose continuation list every waiting session would join and leave.
+    /// Works until <paramref name="stop"/> is cancelled. A grain call cannot be cancelled, so on stop the session leaves
+    /// its wait behind; the call ends in the grain, at the latest when its wait does.
     /// </summary>
     public static async Task RunAsync(InProcessGrid grid, string machineId, RunTracker tracker, TimeSpan flow, CancellationToken stop)
     {
         var machine = grid.Grains.GetGrain<IMachineGrain>(machineId);
-        var signals = grid.Signals;
         long freedAt = 0;
         while (!stop.IsCancellationRequested)
         {
-            var signal = signals.Subscribe(machineId);
-            if (!signal.MayHaveOffers || await machine.TakeAssignments(1) is not [var assignment])
+            IReadOnlyList<Assignment> taken;
+            try
             {
-                try
-                {
-                    await signal.Offered.WaitAsync(stop);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    return;
-                }
+                taken = await machine.WaitForAssignments(1, LongPoll).WaitAsync(stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            if (taken is not [var assignment])
+            {
                 continue;
             }
             var ticket = tracker.Assigned(assignment.FlowId, freedAt);

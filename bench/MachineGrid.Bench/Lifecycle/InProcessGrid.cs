@@ -23,7 +23,6 @@ public sealed class InProcessGrid : IAsyncDisposable
         Owner = owner;
         Calls = calls;
         Grains = host.Services.GetRequiredService<IClusterClient>();
-        Signals = host.Services.GetRequiredService<AssignmentSignals>();
     }
 
     /// <summary>Who creates everything and submits runs.</summary>
@@ -31,9 +30,6 @@ public sealed class InProcessGrid : IAsyncDisposable
 
     /// <summary>Grain references, through the silo's co-hosted client.</summary>
     public IClusterClient Grains { get; }
-
-    /// <summary>The silo's assignment signals, which wake long-polling agents (the silo is in this process).</summary>
-    public AssignmentSignals Signals { get; }
 
     /// <summary>Counts grain calls per type when profiling; null otherwise.</summary>
     public GrainCallCounter? Calls { get; }
