@@ -34,7 +34,11 @@ public sealed class GridCluster : IAsyncDisposable
     public FakeTimeProvider Clock { get; }
 
     /// <summary>Grain references, through the cluster's client.</summary>
-    public IGrainFactory GrainFactory => cluster.Client;
+    /// <summary>
+    /// The silo's own client: tests call grains with made-up actors, as the co-hosted gateway does, which the silo trusts;
+    /// an outside client must prove its actor with an API key (tests/GrainClient.Tests).
+    /// </summary>
+    public IGrainFactory GrainFactory => Services.GetRequiredService<IClusterClient>();
 
     /// <summary>The silo's services.</summary>
     public IServiceProvider Services => cluster.GetSiloServiceProvider();

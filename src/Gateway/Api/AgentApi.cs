@@ -5,7 +5,7 @@ namespace MachineGrid.Gateway;
 /// <summary>The agent protocol, authenticated with a machine key: heartbeat, long-poll for assignments, start, complete, credential failures.</summary>
 public static class AgentApi
 {
-    private static readonly TimeSpan GrainWait = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan GrainWait = TimeSpan.FromSeconds(5);
 
     private const int MaxWaitSeconds = 60;
 
@@ -36,7 +36,7 @@ public static class AgentApi
 
     /// <summary>
     /// Returns the next assignment as soon as the machine is offered one, or 204 after <paramref name="waitSeconds"/>.
-    /// The wait happens in the machine's grain, wherever the cluster placed it, in calls of at most 20 s.
+    /// The wait happens in the machine's grain, wherever the cluster placed it, in calls of at most 5 s.
     /// </summary>
     private static async Task<Results<Ok<AssignmentResponse>, NoContent>> NextAssignment(
         ClaimsPrincipal machine, IGrainFactory grains, TimeProvider time, int? waitSeconds, CancellationToken aborted)

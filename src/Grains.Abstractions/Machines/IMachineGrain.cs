@@ -45,7 +45,7 @@ public interface IMachineGrain : IGrainWithStringKey, IRemindable
 
     /// <summary>
     /// The agent's long-poll: takes up to <paramref name="max"/> pending assignments at once, or waits up to
-    /// <paramref name="wait"/> (at most 20 s) for the next offer and takes then; empty when none came.
+    /// <paramref name="wait"/> (at most 5 s) for the next offer and takes then; empty when none came.
     /// </summary>
     [AlwaysInterleave]
     Task<IReadOnlyList<Assignment>> WaitForAssignments(int max, TimeSpan wait);

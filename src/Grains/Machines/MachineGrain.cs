@@ -19,7 +19,9 @@ internal sealed class MachineGrain(
 {
     private const string LivenessReminder = "liveness";
 
-    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(20);
+    // Orleans deactivates a grain only once its running calls end, waits included: short slices keep a deactivation
+    // (idle collection, a stopping silo) from waiting long on a long-poll.
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
 
     private readonly MachineInbox inbox = new(() => state.State);
 

@@ -49,7 +49,7 @@ internal sealed class MachineInbox(Func<MachineState> machine)
         return Take(max);
     }
 
-    /// <summary>Releases every waiter empty-handed, as the machine deactivates; the agent's next poll activates it again.</summary>
+    /// <summary>Releases every waiter empty-handed (Orleans deactivates only after running calls end, so none is left by then).</summary>
     public void Release()
     {
         var woken = offered;
