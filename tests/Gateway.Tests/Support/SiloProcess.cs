@@ -42,8 +42,18 @@ public sealed class SiloProcess : IAsyncDisposable
             WorkingDirectory = workingDirectory,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MachineGrid.Silo.dll"));
-        // Free silo and gateway ports, so silos started side by side (and by parallel tests) do not collide.
-        foreach (var argument in arguments.Concat(["--silo-port", "0", "--gateway-port", "0", "--urls", "http://127.0.0.1:0"]))
+        // Free silo and gateway ports unless the caller chose them, so silos started side by side (and by parallel tests)
+        // do not collide.
+        var given = arguments.ToList();
+        var defaults = new List<string>();
+        foreach (var port in new[] { "--silo-port", "--gateway-port" })
+        {
+            if (!given.Contains(port))
+            {
+                defaults.AddRange([port, "0"]);
+            }
+        }
+        foreach (var argument in given.Concat(defaults).Concat(["--urls", "http://127.0.0.1:0"]))
         {
             info.ArgumentList.Add(argument);
         }
