@@ -6,13 +6,13 @@ namespace MachineGrid.Bench.Lifecycle;
 /// <summary>
 /// One session of a simulated machine's agent, calling the machine grain directly: long-waits for an offer the way the
 /// gateway's <c>GET /agent/assignments</c> does (<see cref="IMachineGrain.WaitForAssignments"/> in calls of at most
-/// 20 s, again while none comes), then starts the run, runs the flow for the given time (none by default), and
+/// 5 s, again while none comes), then starts the run, runs the flow for the given time (none by default), and
 /// completes it.
 /// </summary>
 public static class InProcessAgent
 {
     /// <summary>The longest wait one grain call may ask for.</summary>
-    private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Works until <paramref name="stop"/> is cancelled. A grain call cannot be cancelled, so on stop the session leaves
