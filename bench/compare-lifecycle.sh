@@ -32,7 +32,7 @@ for round in 1 2 3; do
       http) extra=(--concurrency 60) ;;
     esac
     line=$(dotnet "$bench" lifecycle --mode "$mode" --storage postgres --postgres "$cs" --groups 20 --machines-per-group 50 \
-      --runs "$runs" --warmup "$warmup" "${extra[@]}" | tail -n 1)
+      --runs "$runs" --warmup "$warmup" "${extra[@]}" | grep "^{\"scenario\"" | tail -n 1)
     echo "round $round $mode: $line"
     echo "$line" >>"$results"
   done

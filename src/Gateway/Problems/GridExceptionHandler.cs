@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace MachineGrid.Gateway;
 
-/// <summary>Turns domain errors, bad requests and timeouts into problem responses with a stable <c>code</c>.</summary>
+/// <summary>Turns domain errors, bad requests, timeouts and an unavailable cluster into problem responses with a stable <c>code</c>.</summary>
 public sealed class GridExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     /// <inheritdoc />
@@ -19,6 +19,9 @@ public sealed class GridExceptionHandler(IProblemDetailsService problems) : IExc
             JsonException json => (StatusCodes.Status400BadRequest, "Validation", Describe(json)),
             TimeoutException => (StatusCodes.Status503ServiceUnavailable, "Timeout", "The grid did not answer in time; the outcome is unknown, retry with the same ids."),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Cancelled", "The client went away."),
+            // The silo is stopping, a silo died, or the storage is down: nothing was acknowledged, so retrying is safe.
+            Orleans.Runtime.OrleansException => (StatusCodes.Status503ServiceUnavailable, "Unavailable",
+                "The grid is unavailable for a moment (a silo is stopping or its storage is unreachable); retry with the same ids."),
             _ => (0, "", ""),
         };
         if (status == 0)
