@@ -2,12 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MachineGrid.Gateway;
+using MachineGrid.Gateway.Tests;
 using MachineGrid.Grains;
-using MachineGrid.Silo;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Xunit;
@@ -22,50 +18,27 @@ namespace MachineGrid.Dashboard.Tests;
 public sealed class EventAccessExpiryTests : IAsyncLifetime
 {
     private readonly SkewedClock clock = new();
-    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), $"machinegrid-expiry-{Guid.NewGuid():N}");
-    private readonly string adminKey = "mgk_test_admin_" + Guid.NewGuid().ToString("N");
-    private WebApplication app = null!;
+    private GatewayHost host = null!;
     private HttpClient http = null!;
 
-    private IGrainFactory Grains => app.Services.GetRequiredService<IGrainFactory>();
+    private IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
 
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Testing" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        host = await GatewayHost.StartAsync(services: services =>
         {
-            ["MachineGrid:Data"] = dataDirectory,
-            ["MachineGrid:BootstrapAdminKey"] = adminKey,
-            ["MachineGrid:Limits:PasswordIterations"] = "1000",
-            ["MachineGrid:SiloPort"] = "0",
-            ["MachineGrid:GatewayPort"] = "0",
-            ["Urls"] = "http://127.0.0.1:0",
+            services.AddSingleton<TimeProvider>(clock);
+            services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
         });
-        builder.AddMachineGridSilo();
-        builder.Services.AddMachineGridGateway();
-        builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
-        app = builder.Build();
-        app.MapMachineGridGateway();
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
-        http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        http = host.Client();
     }
 
     /// <inheritdoc />
     public async Task DisposeAsync()
     {
         http.Dispose();
-        await app.StopAsync();
-        await app.DisposeAsync();
-        try
-        {
-            Directory.Delete(dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        await host.DisposeAsync();
     }
 
     [Fact]
@@ -91,7 +64,7 @@ public sealed class EventAccessExpiryTests : IAsyncLifetime
     public async Task An_expired_ticket_no_longer_counts_against_the_bound()
     {
         var alice = NewActor();
-        var tickets = app.Services.GetRequiredService<EventTickets>();
+        var tickets = host.Services.GetRequiredService<EventTickets>();
         var old = new List<string>();
         for (var i = 0; i < IEventAccessGrain.MaxTickets; i++)
         {
@@ -162,7 +135,7 @@ public sealed class EventAccessExpiryTests : IAsyncLifetime
 
     private async Task<(string Ticket, DateTimeOffset ExpiresAt)> TicketAsync()
     {
-        using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/events/ticket") { Headers = { Authorization = new("Bearer", adminKey) } });
+        using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/events/ticket") { Headers = { Authorization = new("Bearer", host.AdminKey) } });
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return (body.GetProperty("ticket").GetString()!, body.GetProperty("expiresAt").GetDateTimeOffset());

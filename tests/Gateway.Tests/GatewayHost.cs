@@ -45,8 +45,11 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>The host's services.</summary>
     public IServiceProvider Services => app.Services;
 
-    /// <summary>Starts a host; pass a data directory to restart on an existing store (the caller then deletes it).</summary>
-    public static async Task<GatewayHost> StartAsync(string? dataDirectory = null, IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts a host; pass a data directory to restart on an existing store (the caller then deletes it), and
+    /// <paramref name="services"/> to change its services (a test's clock, say) after the system's own.
+    /// </summary>
+    public static async Task<GatewayHost> StartAsync(string? dataDirectory = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var ownsDataDirectory = dataDirectory is null;
         dataDirectory ??= Path.Combine(Path.GetTempPath(), $"machinegrid-gateway-{Guid.NewGuid():N}");
@@ -70,6 +73,7 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.Logging.AddProvider(logs);
         builder.AddMachineGridSilo();
         builder.Services.AddMachineGridGateway();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapMachineGridGateway();
         await app.StartAsync();
