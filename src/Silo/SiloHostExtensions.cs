@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using MachineGrid.Gateway;
 using MachineGrid.Grains;
 using MachineGrid.Persistence;
@@ -21,34 +19,34 @@ public static class SiloHostExtensions
         InlineSocketCompletions.EnableUnlessSet();
         var settings = builder.Configuration.GetSection("MachineGrid").Get<SiloSettings>() ?? new SiloSettings();
         var data = Path.GetFullPath(settings.Data);
-        var siloPort = settings.SiloPort == 0 ? FreePort() : settings.SiloPort;
-        var gatewayPort = settings.GatewayPort == 0 ? FreePort() : settings.GatewayPort;
-        var limits = builder.Configuration.GetSection("MachineGrid:Limits");
+        if (string.IsNullOrWhiteSpace(settings.ClusterId))
+        {
+            throw new SiloStartupException("The cluster id (--cluster-id, MachineGrid:ClusterId) is empty.");
+        }
         var postgres = !string.IsNullOrWhiteSpace(settings.Postgres);
+        if (!postgres && !string.IsNullOrWhiteSpace(settings.AdvertisedAddress))
+        {
+            throw new SiloStartupException("--advertised-address needs --postgres: on SQLite the silo is a cluster of one on 127.0.0.1.");
+        }
+        var endpoints = SiloEndpoints.Resolve(settings);
+        var limits = builder.Configuration.GetSection("MachineGrid:Limits");
         builder.Services.AddSingleton(new StorageDescription(postgres ? "PostgreSQL" : $"SQLite {Path.Combine(data, "machinegrid.db")}"));
         builder.UseOrleans(silo =>
         {
             if (postgres)
             {
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ClusterId));
-                silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort, listenOnAnyHostAddress: false);
+                silo.ConfigureEndpoints(endpoints.Advertised, endpoints.SiloPort, endpoints.GatewayPort, endpoints.ListenOnAnyAddress);
                 silo.AddMachineGridStorage(o => o.UsePostgres(settings.Postgres!).UseGridStateJson());
             }
             else
             {
-                silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: settings.ClusterId, clusterId: settings.ClusterId);
+                silo.UseLocalhostClustering(endpoints.SiloPort, endpoints.GatewayPort, serviceId: settings.ClusterId, clusterId: settings.ClusterId);
                 silo.AddMachineGridStorage(o => o.UseSqlite(Path.Combine(data, "machinegrid.db")).UseGridStateJson());
             }
             silo.AddDashboard();
             silo.AddMachineGridGrains(Path.Combine(data, "keys"), o => limits.Bind(o));
         });
         return builder;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

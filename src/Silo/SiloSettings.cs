@@ -10,6 +10,8 @@ public sealed class SiloSettings
         ["--postgres"] = "MachineGrid:Postgres",
         ["--silo-port"] = "MachineGrid:SiloPort",
         ["--gateway-port"] = "MachineGrid:GatewayPort",
+        ["--cluster-id"] = "MachineGrid:ClusterId",
+        ["--advertised-address"] = "MachineGrid:AdvertisedAddress",
     };
 
     /// <summary>Folder of the embedded SQLite database. Default <c>./data</c>.</summary>
@@ -26,4 +28,11 @@ public sealed class SiloSettings
 
     /// <summary>Orleans' cluster id: silos and clients with the same id and database form one cluster.</summary>
     public string ClusterId { get; set; } = "machinegrid";
+
+    /// <summary>
+    /// The address other silos and grain clients reach this silo at: an IP address, or a host name resolved once at
+    /// start (a container's service name). When set, the silo and gateway ports listen on every address; when not,
+    /// the silo advertises and listens on 127.0.0.1 only, so every silo of the cluster must run on this computer.
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
 }

@@ -49,6 +49,24 @@ public sealed class PostgresServer : IAsyncLifetime, IAsyncDisposable
         return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
     }
 
+    /// <summary>
+    /// Takes the server down as a crash would (<c>pg_ctl stop -m immediate</c>: no checkpoint, clients cut off); its
+    /// data and port stay, so <see cref="RestartServerAsync"/> brings the same databases back after recovery.
+    /// </summary>
+    public async Task CrashServerAsync()
+    {
+        EnsureRunning();
+        await RunServerToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "-t", "60", "stop"]).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the server again on its data and port after <see cref="CrashServerAsync"/>; returns once it accepts connections.</summary>
+    public async Task RestartServerAsync()
+    {
+        EnsureRunning();
+        await RunServerToolAsync("pg_ctl", ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "60", "start"]).ConfigureAwait(false);
+        await WaitUntilAcceptingAsync().ConfigureAwait(false);
+    }
+
     /// <summary>Initializes and starts the cluster (xunit calls this for fixtures).</summary>
     public async Task InitializeAsync()
     {

@@ -3,6 +3,7 @@ using MachineGrid.Persistence.Membership;
 using MachineGrid.Persistence.Reminders;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
 using Orleans.Messaging;
 using Orleans.Runtime.Hosting;
 
@@ -12,7 +13,7 @@ public static class StorageHostingExtensions
 {
     /// <summary>
     /// Grain storage (also the default storage when named "Default"), the read model and reminders on one database,
-    /// and on PostgreSQL the cluster membership table. Settings are checked here, so a wrong one stops the silo before
+    /// and on PostgreSQL the cluster membership table with <see cref="FailureDetection"/>'s timing. Settings are checked here, so a wrong one stops the silo before
     /// it starts; the schema is created or upgraded before the silo joins its cluster.
     /// </summary>
     public static ISiloBuilder AddMachineGridStorage(this ISiloBuilder builder, Action<StorageOptions> configure)
@@ -43,6 +44,7 @@ public static class StorageHostingExtensions
         if (options.Membership && options.IsPostgres)
         {
             services.AddSingleton<IMembershipTable>(sp => ActivatorUtilities.CreateInstance<PostgresMembershipTable>(sp, sp.GetRequiredKeyedService<MachineGridStore>(name)));
+            services.Configure<ClusterMembershipOptions>(FailureDetection.Apply);
         }
         return builder;
     }

@@ -42,13 +42,13 @@ public sealed class SiloProcess : IAsyncDisposable
             WorkingDirectory = workingDirectory,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MachineGrid.Silo.dll"));
-        // Free silo and gateway ports unless the caller chose them, so silos started side by side (and by parallel tests)
+        // Free silo and gateway ports unless the caller chose them (by switch or variable), so silos started side by side (and by parallel tests)
         // do not collide.
         var given = arguments.ToList();
         var defaults = new List<string>();
-        foreach (var port in new[] { "--silo-port", "--gateway-port" })
+        foreach (var (port, key) in new[] { ("--silo-port", "MACHINEGRID__SILOPORT"), ("--gateway-port", "MACHINEGRID__GATEWAYPORT") })
         {
-            if (!given.Contains(port))
+            if (!given.Contains(port) && !environment.Keys.Any(name => string.Equals(name, key, StringComparison.OrdinalIgnoreCase)))
             {
                 defaults.AddRange([port, "0"]);
             }

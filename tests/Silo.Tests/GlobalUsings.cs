@@ -1,0 +1,3 @@
+global using MachineGrid.Gateway.Tests;
+global using MachineGrid.TestSupport;
+global using Xunit;
