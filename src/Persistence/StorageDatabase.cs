@@ -33,6 +33,12 @@ internal abstract class StorageDatabase : IAsyncDisposable
     /// <summary>An open connection for a short read or transaction of its own (reminders, membership).</summary>
     public abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Runs <paramref name="action"/> while no other process on this database runs one under the same lock: a
+    /// PostgreSQL advisory lock. A SQLite file is open in one process only, so there it just runs.
+    /// </summary>
+    public virtual Task RunExclusiveAsync(long lockKey, Func<Task> action, CancellationToken cancellationToken) => action();
+
     public abstract Task<StoredState?> ReadStateAsync(string grainId, string stateName, CancellationToken cancellationToken);
 
     /// <summary>Applies the writes in one transaction, records each state write's outcome, and returns once durable.</summary>

@@ -9,6 +9,7 @@ namespace MachineGrid.Gateway;
 public sealed class KeyRevocationListener(IGrainFactory grains, KeyAuthenticator authenticator, TimeProvider time) : BackgroundService, IKeyRevocationObserver
 {
     private static readonly TimeSpan Renewal = IKeyRevocationHubGrain.SubscriptionLifetime / 3;
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
 
     /// <inheritdoc />
     public Task Revoked(KeyHolder holder)
@@ -26,15 +27,17 @@ public sealed class KeyRevocationListener(IGrainFactory grains, KeyAuthenticator
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                var next = Renewal;
                 try
                 {
                     await hub.Subscribe(self);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // The cluster is starting or changing; try again at the next renewal.
+                    // The cluster is starting or changing: try again soon, not at the next renewal.
+                    next = RetryAfterFailure;
                 }
-                await Task.Delay(Renewal, time, stoppingToken);
+                await Task.Delay(next, time, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

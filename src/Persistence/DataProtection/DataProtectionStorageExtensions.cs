@@ -9,7 +9,7 @@ public static class DataProtectionStorageExtensions
 {
     /// <summary>
     /// Keeps Data Protection's keys in the read model of the default storage (the <see cref="IReadModel"/> that
-    /// <c>AddMachineGridStorage</c> registers), so every silo on one database shares one key ring.
+    /// <c>AddMachineGridStorage</c> registers), so every silo on one database shares one key ring; silo start creates the first key under a database lock.
     /// </summary>
     public static IDataProtectionBuilder PersistKeysToMachineGridStorage(this IDataProtectionBuilder builder) =>
         builder.PersistKeysToMachineGridStorage(legacyKeysDirectory: null);
@@ -27,6 +27,7 @@ public static class DataProtectionStorageExtensions
                 services.GetRequiredService<IReadModel>(),
                 legacyKeysDirectory,
                 services.GetService<ILogger<ReadModelXmlRepository>>()));
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => ActivatorUtilities.CreateInstance<FirstDataProtectionKey>(services));
         return builder;
     }
 }

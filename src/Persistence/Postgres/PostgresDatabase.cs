@@ -152,6 +152,20 @@ internal sealed class PostgresDatabase(NpgsqlDataSource dataSource) : StorageDat
 
     public override ValueTask DisposeAsync() => dataSource.DisposeAsync();
 
+    public override async Task RunExclusiveAsync(long lockKey, Func<Task> action, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"SELECT pg_advisory_lock({lockKey})", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await action().ConfigureAwait(false);
+        }
+        finally
+        {
+            await ExecuteAsync(connection, $"SELECT pg_advisory_unlock({lockKey})", CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
     protected override async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
