@@ -1,0 +1,3 @@
+global using MachineGrid.Grains;
+global using MachineGrid.TestSupport;
+global using Xunit;
