@@ -10,6 +10,7 @@ switch (args)
         {
             "http" => HttpLifecycle.RunAsync(lifecycle),
             "baseline" => BaselineLifecycle.RunAsync(lifecycle),
+            "cluster" => ClusterLifecycle.RunAsync(lifecycle),
             _ => InProcessLifecycle.RunAsync(lifecycle),
         });
         return;
@@ -22,8 +23,9 @@ switch (args)
 }
 Console.Error.WriteLine("""
     Usage:
-      lifecycle --mode inproc|http|baseline --storage sqlite|postgres [--postgres CS] [--groups N] [--machines-per-group N]
+      lifecycle --mode inproc|http|baseline|cluster --storage sqlite|postgres [--postgres CS] [--groups N] [--machines-per-group N]
                 [--sessions N] [--runs N] [--warmup N] [--concurrency N] [--profile] [--keep-data] [--flow-ms N] [--poll-ms N]
+                [--silos N] (cluster: N silo processes on PostgreSQL, driven over HTTP through all their gateways)
       burst [--storage sqlite|postgres] [--postgres CS] [--machines N] [--runs N] [--warmup N] [--profile] [--keep-data]
       heap CORE [--top N]
     """);

@@ -38,7 +38,8 @@ public static class HttpLifecycle
         LifecycleReport.Print("lifecycle", options, storage.Describe(), tracker, options.Warmup, options.Runs, wall, seen);
     }
 
-    private static async Task HeartbeatLoopAsync(IReadOnlyList<HttpAgent> agents, CancellationToken stop)
+    /// <summary>Heartbeats every agent every 20 s until <paramref name="stop"/> fires.</summary>
+    internal static async Task HeartbeatLoopAsync(IReadOnlyList<HttpAgent> agents, CancellationToken stop)
     {
         try
         {

@@ -54,7 +54,10 @@ public sealed class HttpSystem : IAsyncDisposable
     public Task<string> DescribeActivationsAsync() => BenchSilo.DescribeActivationsAsync(app.Services.GetRequiredService<IGrainFactory>());
 
     /// <summary>An HTTP client for many concurrent long-polls and submits.</summary>
-    public HttpClient CreateClient() => new(new SocketsHttpHandler
+    public HttpClient CreateClient() => CreateClient(Address);
+
+    /// <summary>An HTTP client for many concurrent long-polls and submits to the gateway at <paramref name="address"/>.</summary>
+    public static HttpClient CreateClient(Uri address) => new(new SocketsHttpHandler
     {
         MaxConnectionsPerServer = 10_000,
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
@@ -62,7 +65,7 @@ public sealed class HttpSystem : IAsyncDisposable
         UseProxy = false,
     })
     {
-        BaseAddress = Address,
+        BaseAddress = address,
         Timeout = TimeSpan.FromSeconds(100),
     };
 

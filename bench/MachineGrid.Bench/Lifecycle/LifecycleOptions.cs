@@ -14,6 +14,7 @@ namespace MachineGrid.Bench.Lifecycle;
 /// <param name="KeepData">Leave the data folder (SQLite file) behind for inspection.</param>
 /// <param name="FlowMs">How long an in-process agent runs each flow (between start and complete); 0 completes at once.</param>
 /// <param name="PollMs">Baseline only: idle machines poll every this many ms instead of waiting for a NOTIFY; 0 uses NOTIFY.</param>
+/// <param name="Silos">Cluster only: silo processes on one PostgreSQL database; agents and submitters are spread over their gateways.</param>
 public sealed record LifecycleOptions(
     string Mode,
     string Storage,
@@ -27,7 +28,8 @@ public sealed record LifecycleOptions(
     bool Profile,
     bool KeepData,
     int FlowMs = 0,
-    int PollMs = 0)
+    int PollMs = 0,
+    int Silos = 1)
 {
     /// <summary>Every machine of the fleet.</summary>
     public int Machines => Groups * MachinesPerGroup;
@@ -38,10 +40,10 @@ public sealed record LifecycleOptions(
         var groups = args.Number("groups", 20);
         var perGroup = args.Number("machines-per-group", 50);
         var sessions = args.Number("sessions", 1);
-        var mode = args.Choice("mode", "inproc", "inproc", "http", "baseline");
+        var mode = args.Choice("mode", "inproc", "inproc", "http", "baseline", "cluster");
         return new LifecycleOptions(
             mode,
-            mode == "baseline" ? args.Choice("storage", "postgres", "postgres") : args.Choice("storage", "sqlite", "sqlite", "postgres"),
+            mode is "baseline" or "cluster" ? args.Choice("storage", "postgres", "postgres") : args.Choice("storage", "sqlite", "sqlite", "postgres"),
             args.Optional("postgres"),
             groups,
             perGroup,
@@ -52,7 +54,8 @@ public sealed record LifecycleOptions(
             args.Flag("profile"),
             args.Flag("keep-data"),
             args.Number("flow-ms", 0),
-            args.Number("poll-ms", 0));
+            args.Number("poll-ms", 0),
+            args.Number("silos", 1));
     }
 
     /// <summary>The burst scenario's options: one group, every run submitted at once.</summary>

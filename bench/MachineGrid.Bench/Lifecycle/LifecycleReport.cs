@@ -6,7 +6,8 @@ namespace MachineGrid.Bench.Lifecycle;
 public static class LifecycleReport
 {
     /// <summary>Prints the summary and the JSON line of the measured tickets [from, from + count).</summary>
-    public static void Print(string scenario, LifecycleOptions options, string storage, RunTracker tracker, int from, int count, TimeSpan wall, string probe)
+    public static void Print(string scenario, LifecycleOptions options, string storage, RunTracker tracker, int from, int count, TimeSpan wall, string probe,
+        IReadOnlyDictionary<string, object>? extra = null)
     {
         var assign = Percentiles.Of(tracker.AssignLatencies(from, count));
         var submit = Percentiles.Of(tracker.SubmitLatencies(from, count));
@@ -50,6 +51,10 @@ public static class LifecycleReport
         result["handoffP50Ms"] = Math.Round(handoff.P50, 3);
         result["handoffP99Ms"] = Math.Round(handoff.P99, 3);
         result["peakRssMb"] = Math.Round(peakRss, 1);
+        foreach (var (key, value) in extra ?? new Dictionary<string, object>())
+        {
+            result[key] = value;
+        }
         Console.WriteLine(JsonSerializer.Serialize(result));
     }
 }

@@ -27,6 +27,9 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>The gateway's base address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri Address { get; }
 
+    /// <summary>The operating system's id of the silo process.</summary>
+    public int ProcessId => process.Id;
+
     /// <summary>Every line the process wrote to stdout and stderr so far.</summary>
     public string Output => string.Join('\n', output);
 
