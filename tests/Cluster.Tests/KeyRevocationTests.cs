@@ -27,4 +27,23 @@ public sealed class KeyRevocationTests(SharedCluster shared)
         Assert.Null(await c.Keys.AuthenticateAsync(header));
         Assert.Null(await a.Keys.AuthenticateAsync(header));
     }
+
+    [Fact]
+    public async Task Gateways_hear_of_a_revocation_from_a_hub_that_lost_its_activation_before_they_renewed()
+    {
+        var (a, b) = (shared.Cluster.Silos[0], shared.Cluster.Silos[1]);
+        var admin = Actors.Admin();
+        var principal = a.Grains.GetGrain<IPrincipalGrain>(Ids.New("p"));
+        var created = await principal.Create(admin, "user", EnvironmentRoles.MachineOwner);
+        var header = $"Bearer {created.ApiKey}";
+        Assert.NotNull(await b.Keys.AuthenticateAsync(header));
+        var hub = a.Grains.GetGrain<IKeyRevocationHubGrain>("environment");
+        Assert.NotNull(shared.Cluster.WhereIs(hub));
+
+        // The hub's memory is gone, as after a crash of its silo; the gateways renew only every 20 s.
+        await shared.Cluster.Cluster.DeactivateAsync(hub);
+        await principal.Delete(admin);
+
+        Assert.Null(await b.Keys.AuthenticateAsync(header));
+    }
 }
