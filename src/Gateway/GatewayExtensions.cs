@@ -10,7 +10,7 @@ public static class GatewayExtensions
     /// <summary>Largest request body accepted: run inputs may be up to 2 MB, plus room for the envelope.</summary>
     public const long MaxRequestBytes = 3 * 1024 * 1024;
 
-    /// <summary>Registers JSON options, key authentication, problem details, OpenAPI and the bootstrap admin.</summary>
+    /// <summary>Registers JSON options, key authentication, problem details, OpenAPI, the bootstrap admin and metrics.</summary>
     public static IServiceCollection AddMachineGridGateway(this IServiceCollection services)
     {
         services.Configure<JsonOptions>(o =>
@@ -53,10 +53,11 @@ public static class GatewayExtensions
         services.AddOpenApi(o => o.AddSchemaTransformer(StrictEnumConverter.DescribeEnumSchema));
         services.AddHostedService<BootstrapAdmin>();
         services.AddMachineGridDashboard();
+        services.AddMachineGridMetrics();
         return services;
     }
 
-    /// <summary>Maps <c>/api/v1</c>, the agent protocol, health and the OpenAPI document.</summary>
+    /// <summary>Maps <c>/api/v1</c>, the agent protocol, health, metrics and the OpenAPI document.</summary>
     public static WebApplication MapMachineGridGateway(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -67,6 +68,7 @@ public static class GatewayExtensions
         app.UseMiddleware<SizedResponseMiddleware>();
         app.MapOpenApi();
         app.MapHealthApi();
+        app.MapMetricsApi();
         var api = app.MapGroup("/api/v1");
         api.MapEventsApi();
         api.MapGroup("/agent").RequireKey(KeyRequirement.Machine).WithContentLength().MapAgentApi();

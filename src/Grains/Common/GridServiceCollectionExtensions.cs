@@ -27,6 +27,7 @@ public static class GridServiceCollectionExtensions
         services.AddSingleton<DeletedCredentials>();
         services.AddSingleton<GridEvents>();
         services.AddHostedService<GridEventsPump>();
+        GridMetrics.PublishQueueDepth();
         services.AddSingleton<IIncomingGrainCallFilter, CallerIdentityFilter>();
         services.AddDataProtection()
             .SetApplicationName("MachineGrid")

@@ -48,6 +48,7 @@ public sealed class GridEvents
         if (before != run.Status)
         {
             Count(before, run);
+            GridMetrics.RunEntered(run);
         }
         if (Listening)
         {

@@ -21,6 +21,7 @@ internal sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     private readonly DirectoryIndex directory;
     private readonly GridEvents events;
     private readonly DeadlineTimer timer;
+    private readonly QueueDepth queueDepth = new();
 
     /// <summary>Creates the grain. It is reentrant: every operation changes state synchronously, then awaits a coalesced write.</summary>
     public MachineGroupGrain(
@@ -53,6 +54,13 @@ internal sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     {
         await store.LoadAsync();
         await alarm.StartAsync(await timer.LoadAsync() ? DateTimeOffset.MaxValue : null);
+        queueDepth.Report(scheduler.Runs.Queued.Count);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        queueDepth.Dispose();
+        return Task.CompletedTask;
     }
 
     public async Task<GroupView> Create(Actor actor, CreateGroup request)
@@ -385,6 +393,7 @@ internal sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     private Task SaveAsync()
     {
         events.GroupChanged(this.GetPrimaryKeyString());
+        queueDepth.Report(scheduler.Runs.Queued.Count);
         return store.SaveAsync();
     }
 
