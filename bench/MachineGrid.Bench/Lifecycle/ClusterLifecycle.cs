@@ -3,6 +3,7 @@ using System.Globalization;
 using MachineGrid.Client;
 using MachineGrid.Gateway.Tests;
 
+
 namespace MachineGrid.Bench.Lifecycle;
 
 /// <summary>
@@ -61,14 +62,19 @@ public static class ClusterLifecycle
 
         await LifecycleDriver.RunAsync(tracker, 0, options.Warmup, options.Concurrency, Submit, "warm-up");
         var before = CpuSnapshot.Take(silos);
+        var messagesBefore = await MessageCount.ScrapeAsync(clients);
         var wall = await LifecycleDriver.RunAsync(tracker, options.Warmup, options.Runs, options.Concurrency, Submit, "measure");
         var cpu = CpuSnapshot.Take(silos) - before;
+        var messages = await MessageCount.ScrapeAsync(clients) - messagesBefore;
         await stop.CancelAsync();
         await working;
         await heartbeats;
         var perLifecycle = cpu.PerLifecycleMs(options.Runs);
         var summary = string.Create(CultureInfo.InvariantCulture,
-            $"  cpu        {cpu.Total / wall.TotalSeconds * 100:F0}% of {Environment.ProcessorCount * 100}% busy; per lifecycle: silos {perLifecycle.Silos:F2} ms, driver {perLifecycle.Driver:F2} ms, PostgreSQL {perLifecycle.Postgres:F2} ms");
+            $"""
+              cpu        {cpu.Total / wall.TotalSeconds * 100:F0}% of {Environment.ProcessorCount * 100}% busy; per lifecycle: silos {perLifecycle.Silos:F2} ms, driver {perLifecycle.Driver:F2} ms, PostgreSQL {perLifecycle.Postgres:F2} ms
+              messages   per lifecycle: {messages.Remote / options.Runs:F1} between silos, {messages.Local / options.Runs:F1} within a silo
+            """);
         LifecycleReport.Print("lifecycle", options, storage.Describe(), tracker, options.Warmup, options.Runs, wall, summary, new Dictionary<string, object>
         {
             ["silos"] = options.Silos,
@@ -76,6 +82,8 @@ public static class ClusterLifecycle
             ["siloCpuMsPerRun"] = Math.Round(perLifecycle.Silos, 3),
             ["driverCpuMsPerRun"] = Math.Round(perLifecycle.Driver, 3),
             ["postgresCpuMsPerRun"] = Math.Round(perLifecycle.Postgres, 3),
+            ["remoteMessagesPerRun"] = Math.Round(messages.Remote / options.Runs, 2),
+            ["localMessagesPerRun"] = Math.Round(messages.Local / options.Runs, 2),
         });
         foreach (var admin in admins)
         {
@@ -85,6 +93,20 @@ public static class ClusterLifecycle
         {
             client.Dispose();
         }
+    }
+
+    /// <summary>Orleans' messages sent by all silos so far, from their <c>/metrics</c>: over the network, and within a silo.</summary>
+    private sealed record MessageCount(double Remote, double Local)
+    {
+        public static async Task<MessageCount> ScrapeAsync(IEnumerable<HttpClient> silos)
+        {
+            var scrapes = await Task.WhenAll(silos.Select(async http => new PrometheusText(await http.GetStringAsync("metrics"))));
+            return new MessageCount(
+                scrapes.Sum(s => s.Sum("orleans_messaging_sent_messages_size_bytes_count")),
+                scrapes.Sum(s => s.Sum("orleans_messaging_sent_local_total")));
+        }
+
+        public static MessageCount operator -(MessageCount after, MessageCount before) => new(after.Remote - before.Remote, after.Local - before.Local);
     }
 
     private sealed record CpuSnapshot(double Silos, double Driver, double Postgres)
