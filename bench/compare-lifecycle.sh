@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Run lifecycles of the Orleans build (in-process and over HTTP) and the plain PostgreSQL queue baseline side by side,
-# on one throwaway PostgreSQL server (fsync on), three rounds, each run in a fresh database; prints every JSON result
-# and the medians. Usage: bench/compare-lifecycle.sh [runs] [warmup]
+# Runs lifecycle benchmarks side by side on one throwaway PostgreSQL server (fsync on), three rounds, each run in a
+# fresh database; prints every JSON result and the medians per mode.
+# Usage: bench/compare-lifecycle.sh [runs] [warmup] [mode...]
+#   modes: baseline (plain PostgreSQL queue, 8 submitters), inproc (1,000 in flight), http (60 in flight),
+#          cluster-N (N silo processes over HTTP, 60 in flight). Default: baseline inproc http.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-20000}
 warmup=${2:-5000}
+shift $(( $# < 2 ? $# : 2 ))
+modes=("$@")
+[ ${#modes[@]} -gt 0 ] || modes=(baseline inproc http)
 bench=bench/MachineGrid.Bench/bin/Release/net10.0/MachineGrid.Bench.dll
 dotnet build bench/MachineGrid.Bench -c Release -warnaserror 2>&1 | tail -n 1
 
@@ -18,35 +23,45 @@ as_pg=()
 "${as_pg[@]}" "$pg/pg_ctl" -D "$dir/data" -o "-p $port -k $dir -c max_connections=200 -c fsync=on" -l "$dir/log" -w start >/dev/null
 trap '"${as_pg[@]}" "$pg/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null; rm -rf "$dir"' EXIT
 
-results="$dir/results.jsonl"
+results="$dir/results.tsv"
 : >"$results"
 n=0
 for round in 1 2 3; do
-  for mode in baseline inproc http; do
+  for mode in "${modes[@]}"; do
     n=$((n + 1))
     "${as_pg[@]}" "$pg/psql" -h "$dir" -p "$port" -U postgres -qc "create database run$n" >/dev/null
     cs="Host=127.0.0.1;Port=$port;Username=postgres;Database=run$n;Maximum Pool Size=32"
     case $mode in
-      baseline) extra=(--concurrency 8) ;;
-      inproc) extra=(--concurrency 1000) ;;
-      http) extra=(--concurrency 60) ;;
+      baseline) extra=(--mode baseline --concurrency 8) ;;
+      inproc) extra=(--mode inproc --concurrency 1000) ;;
+      http) extra=(--mode http --concurrency 60) ;;
+      cluster-*) extra=(--mode cluster --silos "${mode#cluster-}" --concurrency 60) ;;
+      *) echo "unknown mode $mode" >&2; exit 2 ;;
     esac
-    line=$(dotnet "$bench" lifecycle --mode "$mode" --storage postgres --postgres "$cs" --groups 20 --machines-per-group 50 \
-      --runs "$runs" --warmup "$warmup" "${extra[@]}" | grep "^{\"scenario\"" | tail -n 1)
+    line=$(dotnet "$bench" lifecycle "${extra[@]}" --storage postgres --postgres "$cs" --groups 20 --machines-per-group 50 \
+      --runs "$runs" --warmup "$warmup" | grep "^{\"scenario\"" | tail -n 1)
     echo "round $round $mode: $line"
-    echo "$line" >>"$results"
+    printf '%s\t%s\n' "$mode" "$line" >>"$results"
   done
 done
 
 python3 - "$results" <<'PY'
 import json, statistics, sys
-rows = [json.loads(l) for l in open(sys.argv[1])]
 by = {}
-for r in rows:
-    by.setdefault(r["mode"], []).append(r)
-base = statistics.median(r["runsPerSecond"] for r in by["baseline"])
+for l in open(sys.argv[1]):
+    mode, js = l.rstrip("\n").split("\t", 1)
+    by.setdefault(mode, []).append(json.loads(js))
+med = lambda rs, k: statistics.median(r[k] for r in rs)
+base = med(by["baseline"], "runsPerSecond") if "baseline" in by else None
 for mode, rs in by.items():
-    rate = statistics.median(r["runsPerSecond"] for r in rs)
-    p99 = statistics.median(r["assignP99Ms"] for r in rs)
-    print(f"{mode:9} median {rate:8.1f} runs/s ({rate / base:4.2f}x baseline), assignment p99 {p99:.1f} ms")
+    rate = med(rs, "runsPerSecond")
+    text = f"{mode:10} median {rate:8.1f} runs/s"
+    if base:
+        text += f" ({rate / base:4.2f}x baseline)"
+    text += f", assignment p99 {med(rs, 'assignP99Ms'):.1f} ms"
+    if "siloCpuMsPerRun" in rs[0]:
+        text += (f", CPU per lifecycle: silos {med(rs, 'siloCpuMsPerRun'):.2f} ms, driver {med(rs, 'driverCpuMsPerRun'):.2f} ms,"
+                 f" PostgreSQL {med(rs, 'postgresCpuMsPerRun'):.2f} ms; messages per lifecycle {med(rs, 'remoteMessagesPerRun'):.1f} between silos,"
+                 f" {med(rs, 'localMessagesPerRun'):.1f} within")
+    print(text)
 PY
