@@ -244,6 +244,11 @@ internal sealed class RunGrain(
 
     public async Task Completed(string machineId, bool succeeded, string? outputs, string? error)
     {
+        if (Ended && Run.MachineId == machineId && Run.StatusReason is RunStatusReason.Completed or RunStatusReason.FlowFailed)
+        {
+            // The machine's retry of a completion that reached this run but not its group.
+            return;
+        }
         DemandOn(machineId);
         Run.Outputs = Validate.Optional(outputs, "outputs", Limits.MaxInputsLength);
         Run.Error = Validate.Optional(error, "error", Limits.MaxDescriptionLength);
