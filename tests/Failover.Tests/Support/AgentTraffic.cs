@@ -38,7 +38,13 @@ internal sealed class AgentTraffic(string machineId) : DelegatingHandler
             exchanges.Enqueue($"{sent:HH:mm:ss.fff}-{DateTimeOffset.UtcNow:HH:mm:ss.fff} {request.Method} {request.RequestUri}: {e.GetType().Name} {e.Message}");
             throw;
         }
-        exchanges.Enqueue($"{sent:HH:mm:ss.fff}-{DateTimeOffset.UtcNow:HH:mm:ss.fff} {request.Method} {request.RequestUri}: {(int)response.StatusCode}");
+        var problem = "";
+        if (!response.IsSuccessStatusCode)
+        {
+            await response.Content.LoadIntoBufferAsync(cancellationToken);
+            problem = " " + await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+        exchanges.Enqueue($"{sent:HH:mm:ss.fff}-{DateTimeOffset.UtcNow:HH:mm:ss.fff} {request.Method} {request.RequestUri}: {(int)response.StatusCode}{problem}");
         var path = request.RequestUri!.AbsolutePath;
         if (!response.IsSuccessStatusCode)
         {
