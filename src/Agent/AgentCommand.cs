@@ -7,11 +7,16 @@ namespace MachineGrid.Agent;
 /// <summary>The command line of the reference agent and fleet simulator.</summary>
 public static class AgentCommand
 {
-    private static readonly Option<Uri> Gateway = new("--gateway")
+    private static readonly Option<Uri[]> Gateways = new("--gateway")
     {
-        Description = "The gateway's root URL.",
-        DefaultValueFactory = _ => new Uri("http://localhost:5080"),
-        CustomParser = result => Uri.TryCreate(result.Tokens[0].Value, UriKind.Absolute, out var uri) ? uri : Fail<Uri>(result, "--gateway must be an absolute URL."),
+        Description = "The gateway's root URL; or several gateways of one cluster, comma-separated: agents move to the next one when theirs cannot be reached.",
+        DefaultValueFactory = _ => [new Uri("http://localhost:5080")],
+        CustomParser = result =>
+        {
+            var texts = result.Tokens[0].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var uris = texts.Select(text => Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri : null).OfType<Uri>().ToArray();
+            return uris.Length > 0 && uris.Length == texts.Length ? uris : Fail<Uri[]>(result, "--gateway must be an absolute URL, or several separated by commas.");
+        },
     };
 
     private static readonly Option<string?> Key = new("--key") { Description = "A user API key (EnvironmentMaker, MachineOwner or EnvironmentAdmin) to register machines and join them to the group." };
@@ -49,7 +54,7 @@ public static class AgentCommand
     {
         var root = new RootCommand("MachineGrid reference agent and fleet simulator: registers machines, joins them to a group, and runs the flows assigned to them.")
         {
-            Gateway, Key, Machines, MachineKeys, Group, GroupPassword, FlowDuration, Commands, Kind, Sessions, Users, FailingUsers,
+            Gateways, Key, Machines, MachineKeys, Group, GroupPassword, FlowDuration, Commands, Kind, Sessions, Users, FailingUsers,
             NamePrefix, HeartbeatInterval, WaitSeconds, NoProgress,
         };
         root.SetAction((parse, cancellationToken) => Fleet.RunAsync(Read(parse), Console.Out, Console.Error, cancellationToken));
@@ -59,7 +64,8 @@ public static class AgentCommand
     /// <summary>The fleet options a parsed command line describes.</summary>
     public static FleetOptions Read(ParseResult parse) => new()
     {
-        Gateway = parse.GetRequiredValue(Gateway),
+        Gateway = parse.GetRequiredValue(Gateways)[0],
+        FallbackGateways = parse.GetRequiredValue(Gateways)[1..],
         UserKey = parse.GetValue(Key) ?? NullIfEmpty(Environment.GetEnvironmentVariable("MACHINEGRID_KEY")),
         Machines = parse.GetValue(Machines),
         MachineKeysFile = parse.GetValue(MachineKeys),

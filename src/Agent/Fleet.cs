@@ -31,7 +31,7 @@ public static class Fleet
         try
         {
             var machines = agents.Zip(identities, (agent, identity) => new SimulatedMachine(agent, machineOptions with { Fingerprint = identity.Fingerprint, AgentInstanceId = Guid.NewGuid().ToString("N") }, counters));
-            output.WriteLine($"{identities.Count} machine(s) working against {options.Gateway}; Ctrl+C stops.");
+            output.WriteLine($"{identities.Count} machine(s) working against {string.Join(", ", [options.Gateway, .. options.FallbackGateways])}; Ctrl+C stops.");
             using var stopProgress = new CancellationTokenSource();
             var progress = ProgressReporter.RunAsync(counters, options.LiveProgress, output, stopProgress.Token);
             await Task.WhenAll(machines.Select(machine => machine.RunAsync(cancellationToken))).ConfigureAwait(false);
@@ -59,7 +59,8 @@ public static class Fleet
 
     private static HttpClient CreateHttpClient(FleetOptions options)
     {
-        var handler = new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1) };
+        var sockets = new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1) };
+        HttpMessageHandler handler = options.FallbackGateways.Count == 0 ? sockets : new GatewayFailoverHandler([options.Gateway, .. options.FallbackGateways], sockets);
         return new HttpClient(handler)
         {
             BaseAddress = options.Gateway,

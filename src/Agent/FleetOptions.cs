@@ -8,6 +8,9 @@ public sealed record FleetOptions
     /// <summary>The gateway's root URL.</summary>
     public required Uri Gateway { get; init; }
 
+    /// <summary>Other gateways of the same cluster, tried in turn when the current one cannot be reached.</summary>
+    public IReadOnlyList<Uri> FallbackGateways { get; init; } = [];
+
     /// <summary>A user API key: registers machines, finds or creates the group and joins machines to it.</summary>
     public string? UserKey { get; init; }
 

@@ -10,7 +10,6 @@ namespace MachineGrid.Agent;
 /// </summary>
 public sealed class SimulatedMachine
 {
-    private const int ReportAttempts = 3;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private readonly AgentClient agent;
     private readonly SimulatedMachineOptions options;
@@ -155,7 +154,9 @@ public sealed class SimulatedMachine
             }
             counters.FlowStarted();
             var result = await RunFlowAsync(assignment, cancellationToken).ConfigureAwait(false);
-            using var grace = new CancellationTokenSource(options.StopGrace);
+            // The grace starts when the machine is told to stop; until then a completion is retried for ReportRetryTime.
+            using var grace = new CancellationTokenSource();
+            using var stopping = cancellationToken.Register(() => grace.CancelAfter(options.StopGrace));
             var completion = new CompleteRunRequest(result.Status, result.Outputs, result.Error);
             var reported = await TryReportAsync("complete", ct => agent.CompleteRunAsync(assignment.RunId, completion, ct), grace.Token).ConfigureAwait(false);
             if (reported)
@@ -195,11 +196,12 @@ public sealed class SimulatedMachine
         }
     }
 
-    /// <summary>Sends a report, retrying transport failures and 5xx; false when the gateway refused it or it never got through.</summary>
+    /// <summary>Sends a report, retrying transport failures and 5xx for up to <see cref="SimulatedMachineOptions.ReportRetryTime"/>; false when the gateway refused it or it never got through.</summary>
     private async Task<bool> TryReportAsync(string what, Func<CancellationToken, Task> send, CancellationToken cancellationToken)
     {
         var backoff = TimeSpan.FromMilliseconds(100);
-        for (var attempt = 1; ; attempt++)
+        var retrying = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
         {
             try
             {
@@ -209,7 +211,7 @@ public sealed class SimulatedMachine
             catch (Exception e) when (e is HttpRequestException or MachineGridException or OperationCanceledException)
             {
                 var transient = e is HttpRequestException or MachineGridException { Status: >= HttpStatusCode.InternalServerError };
-                if (!transient || attempt >= ReportAttempts || cancellationToken.IsCancellationRequested)
+                if (!transient || retrying.Elapsed >= options.ReportRetryTime || cancellationToken.IsCancellationRequested)
                 {
                     counters.Error(what, e);
                     return false;

@@ -27,6 +27,12 @@ public sealed record SimulatedMachineOptions
     /// <summary>Random id of this agent process, sent on every heartbeat.</summary>
     public string AgentInstanceId { get; init; } = Guid.NewGuid().ToString("N");
 
+    /// <summary>
+    /// How long a start or a completion is retried while the gateway cannot be reached or answers 5xx, e.g. while a dead
+    /// silo's grains move to the survivors. A completion given up on leaves its run Running until the run timeout.
+    /// </summary>
+    public TimeSpan ReportRetryTime { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How long reporting a flow's end may take after the machine was told to stop.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(10);
 }

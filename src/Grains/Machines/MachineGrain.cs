@@ -261,11 +261,12 @@ internal sealed class MachineGrain(
         Validate.Optional(outputs, "outputs", Limits.MaxInputsLength);
         Validate.Optional(error, "error", Limits.MaxDescriptionLength);
         // Checked above, so neither can refuse: both writes go to storage together, and the session is free for the
-        // next run after one commit rather than two in a row.
-        Forget(runId);
+        // next run after one commit rather than two in a row. The machine forgets the run only once both are told: when
+        // one call fails (its silo died), the agent's retry must still find the run here.
         await Task.WhenAll(
             GrainFactory.GetGrain<IRunGrain>(runId).Completed(Id, succeeded, outputs, error),
             GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).RunEnded(runId));
+        Forget(runId);
     }
 
     public async Task ReportCredentialFailure(string credentialId, string reason)

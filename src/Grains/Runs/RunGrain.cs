@@ -122,6 +122,14 @@ internal sealed class RunGrain(
             await EndAsync(RunStatus.Failed, ex.Code.ToString(), ex.Message);
             throw;
         }
+        catch
+        {
+            // The group did not answer (e.g. its silo died): the run is stored but perhaps not queued, and a retry with the
+            // same idempotency key would find it created and return it as submitted. A fresh activation enqueues a stored
+            // queued run its group does not hold (OnActivateAsync), so the retry goes to one.
+            this.DeactivateOnIdle();
+            throw;
+        }
         return View();
     }
 
@@ -244,6 +252,11 @@ internal sealed class RunGrain(
 
     public async Task Completed(string machineId, bool succeeded, string? outputs, string? error)
     {
+        if (Ended && Run.MachineId == machineId && Run.StatusReason is RunStatusReason.Completed or RunStatusReason.FlowFailed)
+        {
+            // The machine's retry of a completion that reached this run but not its group.
+            return;
+        }
         DemandOn(machineId);
         Run.Outputs = Validate.Optional(outputs, "outputs", Limits.MaxInputsLength);
         Run.Error = Validate.Optional(error, "error", Limits.MaxDescriptionLength);
