@@ -72,9 +72,14 @@ public interface IMachineGrain : IGrainWithStringKey, IRemindable
     [OneWay]
     Task Offer(Assignment assignment);
 
-    /// <summary>From a group: the run no longer belongs to this machine (revoked, cancelled, timed out).</summary>
+    /// <summary>
+    /// From a group: the assignment of the run that was to be acknowledged by <paramref name="acknowledgeBy"/> no longer
+    /// belongs to this machine (revoked, cancelled, timed out). One-way messages may arrive out of order, so a withdrawal
+    /// names the offer it ends: it never takes back a later offer of the same run, and an offer arriving after its own
+    /// withdrawal is ignored.
+    /// </summary>
     [OneWay]
-    Task Withdraw(string runId);
+    Task Withdraw(string runId, DateTimeOffset acknowledgeBy);
 
     /// <summary>From a connection: registers a connection that targets this machine directly; it breaks when the machine joins a group.</summary>
     Task AddDirectConnection(string connectionId);

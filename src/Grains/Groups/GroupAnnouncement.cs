@@ -11,7 +11,7 @@ internal abstract record GroupAnnouncement
 
     internal sealed record MachineOffered(string MachineId, Assignment Assignment) : GroupAnnouncement;
 
-    internal sealed record MachineWithdrawn(string MachineId, string RunId) : GroupAnnouncement;
+    internal sealed record MachineWithdrawn(string MachineId, string RunId, DateTimeOffset AcknowledgeBy) : GroupAnnouncement;
 }
 
 internal static class GroupAnnouncementSender
@@ -23,7 +23,7 @@ internal static class GroupAnnouncementSender
         GroupAnnouncement.RunRequeued r => grains.GetGrain<IRunGrain>(r.RunId).Requeued(r.Reason),
         GroupAnnouncement.RunEnded e => grains.GetGrain<IRunGrain>(e.RunId).Ended(e.Status, e.Reason, e.Error),
         GroupAnnouncement.MachineOffered o => grains.GetGrain<IMachineGrain>(o.MachineId).Offer(o.Assignment),
-        GroupAnnouncement.MachineWithdrawn w => grains.GetGrain<IMachineGrain>(w.MachineId).Withdraw(w.RunId),
+        GroupAnnouncement.MachineWithdrawn w => grains.GetGrain<IMachineGrain>(w.MachineId).Withdraw(w.RunId, w.AcknowledgeBy),
         _ => throw new ArgumentOutOfRangeException(nameof(announcement)),
     };
 }

@@ -111,7 +111,7 @@ internal sealed class GroupScheduler(Func<GroupState> group, TimeSpan acknowledg
         }
         else if (Unassign(runId) is { } assigned)
         {
-            announcements.Add(new GroupAnnouncement.MachineWithdrawn(assigned.MachineId, runId));
+            announcements.Add(new GroupAnnouncement.MachineWithdrawn(assigned.MachineId, runId, assigned.AcknowledgeBy));
         }
     }
 
@@ -159,7 +159,7 @@ internal sealed class GroupScheduler(Func<GroupState> group, TimeSpan acknowledg
         foreach (var entry in Runs.Assigned.Values.Where(a => !a.Started && a.Credential.CredentialId == credential.CredentialId).ToList())
         {
             Unassign(entry.Run.RunId);
-            announcements.Add(new GroupAnnouncement.MachineWithdrawn(entry.MachineId, entry.Run.RunId));
+            announcements.Add(new GroupAnnouncement.MachineWithdrawn(entry.MachineId, entry.Run.RunId, entry.AcknowledgeBy));
             if (PlanOf(entry.Run).OffersNone())
             {
                 announcements.Add(new GroupAnnouncement.RunEnded(entry.Run.RunId, RunStatus.Cancelled, RunStatusReason.CredentialDeleted, error));
@@ -276,7 +276,7 @@ internal sealed class GroupScheduler(Func<GroupState> group, TimeSpan acknowledg
         else if (Runs.Assigned.TryGetValue(runId, out var assigned))
         {
             Unassign(runId);
-            announcements.Add(new GroupAnnouncement.MachineWithdrawn(assigned.MachineId, runId));
+            announcements.Add(new GroupAnnouncement.MachineWithdrawn(assigned.MachineId, runId, assigned.AcknowledgeBy));
             if (assigned.Started)
             {
                 announcements.Add(new GroupAnnouncement.RunEnded(runId, RunStatus.TimedOut, RunStatusReason.RunTimeout));

@@ -27,6 +27,10 @@ internal sealed class MachineGrain(
 
     private bool heartbeatUnsaved;
 
+    // Set while the group has not confirmed the machine's latest availability (its silo died mid-call): the next
+    // heartbeat reports again, though nothing changed since.
+    private bool availabilityUnreported;
+
     private MachineState Machine => state.State;
 
     private GridOptions Limits => options.Value;
@@ -216,7 +220,7 @@ internal sealed class MachineGrain(
         }
         DomainException.Require(heartbeat.SignedInUsers is { Count: <= 1000 }, "signedInUsers must list at most 1,000 users.");
         var users = heartbeat.SignedInUsers.Select(u => Validate.Name(u, "signedInUsers", Limits.MaxNameLength)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var changed = !Machine.Online || Machine.AgentInstanceId != instance || !users.SequenceEqual(Machine.SignedInUsers)
+        var changed = availabilityUnreported || !Machine.Online || Machine.AgentInstanceId != instance || !users.SequenceEqual(Machine.SignedInUsers)
             || (heartbeat.Maintenance is { } maintenance && maintenance != Machine.Maintenance);
         var cameOnline = !Machine.Online;
         Machine.LastHeartbeat = now;
@@ -289,16 +293,18 @@ internal sealed class MachineGrain(
 
     public Task Offer(Assignment assignment)
     {
-        inbox.Offer(assignment);
-        events.MachineChanged(Id);
+        if (inbox.Offer(assignment))
+        {
+            events.MachineChanged(Id);
+        }
         return Task.CompletedTask;
     }
 
-    public Task Withdraw(string runId)
+    public Task Withdraw(string runId, DateTimeOffset acknowledgeBy)
     {
-        if (inbox.Holds(runId))
+        if (inbox.Withdraw(runId, acknowledgeBy))
         {
-            Forget(runId);
+            events.MachineChanged(Id);
         }
         return Task.CompletedTask;
     }
@@ -372,7 +378,9 @@ internal sealed class MachineGrain(
     {
         events.MachineChanged(Id);
         await state.WriteStateAsync();
+        availabilityUnreported = true;
         await GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).UpdateMachine(Availability());
+        availabilityUnreported = false;
     }
 
     private void Forget(string runId)

@@ -6,6 +6,9 @@ namespace MachineGrid.Grains;
 /// </summary>
 internal sealed class MachineInbox(Func<MachineState> machine)
 {
+    private const int RememberedWithdrawals = 256;
+    private readonly HashSet<(string RunId, DateTimeOffset AcknowledgeBy)> withdrawn = [];
+    private readonly Queue<(string RunId, DateTimeOffset AcknowledgeBy)> withdrawnOrder = new();
     private TaskCompletionSource? offered;
 
     private MachineState Machine => machine();
@@ -16,12 +19,40 @@ internal sealed class MachineInbox(Func<MachineState> machine)
         (started ? Machine.Started : Machine.Pending).Add(assignment.RunId);
     }
 
-    public void Offer(Assignment assignment)
+    /// <summary>Places the offered run and wakes a waiting poll; false when the offer was withdrawn before it arrived.</summary>
+    public bool Offer(Assignment assignment)
     {
+        if (withdrawn.Contains((assignment.RunId, assignment.AcknowledgeBy)))
+        {
+            return false;
+        }
         Place(assignment, started: false);
         var woken = offered;
         offered = null;
         woken?.TrySetResult();
+        return true;
+    }
+
+    /// <summary>
+    /// Forgets the run if the offer it holds is the one withdrawn; a later offer of the same run stays. The withdrawal is
+    /// remembered, so its offer is refused should it arrive after it. Returns whether a run was forgotten.
+    /// </summary>
+    public bool Withdraw(string runId, DateTimeOffset acknowledgeBy)
+    {
+        if (withdrawn.Add((runId, acknowledgeBy)))
+        {
+            withdrawnOrder.Enqueue((runId, acknowledgeBy));
+            if (withdrawnOrder.Count > RememberedWithdrawals)
+            {
+                withdrawn.Remove(withdrawnOrder.Dequeue());
+            }
+        }
+        if (Machine.Runs.TryGetValue(runId, out var held) && held.AcknowledgeBy == acknowledgeBy)
+        {
+            Forget(runId);
+            return true;
+        }
+        return false;
     }
 
     public IReadOnlyList<Assignment> Take(int max)

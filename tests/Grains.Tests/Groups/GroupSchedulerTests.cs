@@ -67,7 +67,7 @@ public sealed class GroupSchedulerTests
         scheduler.ExpireDue();
 
         Assert.Equal(
-            [new GroupAnnouncement.MachineWithdrawn("m-1", "r-2"), new GroupAnnouncement.RunRequeued("r-2", RunStatusReason.AssignmentRevoked)],
+            [new GroupAnnouncement.MachineWithdrawn("m-1", "r-2", now), new GroupAnnouncement.RunRequeued("r-2", RunStatusReason.AssignmentRevoked)],
             scheduler.TakeAnnouncements());
         Assert.Equal(["r-2", "r-1"], scheduler.QueueInOrder().Select(q => q.RunId));
         Assert.Null(scheduler.PlacementOf("r-2"));
@@ -94,7 +94,7 @@ public sealed class GroupSchedulerTests
         scheduler.Schedule();
 
         var announcements = scheduler.TakeAnnouncements();
-        Assert.Equal(new GroupAnnouncement.MachineWithdrawn("m-1", "r-1"), announcements[0]);
+        Assert.Equal(new GroupAnnouncement.MachineWithdrawn("m-1", "r-1", now - TimeSpan.FromMinutes(5) + AcknowledgeTimeout), announcements[0]);
         Assert.Equal(new GroupAnnouncement.RunEnded("r-1", RunStatus.TimedOut, RunStatusReason.RunTimeout), announcements[1]);
         Assert.Equal(new GroupAnnouncement.RunAssigned("r-2", "m-1", Robot, now), announcements[2]);
         Assert.Equal(now - TimeSpan.FromMinutes(5), scheduler.PlacementOf("r-1")!.StartedAt);
@@ -155,7 +155,7 @@ public sealed class GroupSchedulerTests
         Assert.Equal(
             [
                 new GroupAnnouncement.RunEnded("r-2", RunStatus.Cancelled, RunStatusReason.CredentialDeleted, error),
-                new GroupAnnouncement.MachineWithdrawn("m-1", "r-1"),
+                new GroupAnnouncement.MachineWithdrawn("m-1", "r-1", now + AcknowledgeTimeout),
                 new GroupAnnouncement.RunEnded("r-1", RunStatus.Cancelled, RunStatusReason.CredentialDeleted, error),
             ],
             scheduler.TakeAnnouncements());
