@@ -55,6 +55,12 @@ internal sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         await store.LoadAsync();
         await alarm.StartAsync(await timer.LoadAsync() ? DateTimeOffset.MaxValue : null);
         queueDepth.Report(scheduler.Runs.Queued.Count);
+        if (scheduler.Runs.Queued.Count > 0)
+        {
+            // After a failover the runs that freed a machine may have ended while no activation was here to hear it
+            // (a run deletes its own row): place what waits now, not at the next call or the backstop reminder.
+            await CommitAsync();
+        }
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

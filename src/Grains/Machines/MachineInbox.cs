@@ -13,9 +13,16 @@ internal sealed class MachineInbox(Func<MachineState> machine)
 
     private MachineState Machine => machine();
 
+    /// <summary>Places the run; placing a run already held (an activation's rebuild and an offer crossing it) changes nothing.</summary>
     public void Place(Assignment assignment, bool started)
     {
+        if (Machine.Runs.TryGetValue(assignment.RunId, out var held) && held == assignment)
+        {
+            return;
+        }
         Machine.Runs[assignment.RunId] = assignment;
+        Machine.Pending.Remove(assignment.RunId);
+        Machine.Started.Remove(assignment.RunId);
         (started ? Machine.Started : Machine.Pending).Add(assignment.RunId);
     }
 

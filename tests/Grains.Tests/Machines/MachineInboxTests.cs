@@ -1,3 +1,5 @@
+using Xunit;
+
 namespace MachineGrid.Grains.Tests.Machines;
 
 /// <summary>
@@ -47,6 +49,16 @@ public sealed class MachineInboxTests
 
         Assert.True(inbox.Offer(Offer("r-1", Second)));
         Assert.True(inbox.Holds("r-1"));
+    }
+
+    [Fact]
+    public void An_offer_crossing_the_rebuild_of_the_same_assignment_is_handed_out_once()
+    {
+        inbox.Place(Offer("r-1", First), started: false);
+        inbox.Offer(Offer("r-1", First));
+
+        Assert.Single(inbox.Take(10));
+        Assert.Empty(inbox.Take(10));
     }
 
     private static Assignment Offer(string runId, DateTimeOffset acknowledgeBy) =>
