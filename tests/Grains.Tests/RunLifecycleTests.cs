@@ -40,6 +40,31 @@ public sealed class RunLifecycleTests(SharedGrid shared)
     }
 
     [Fact]
+    public async Task A_completion_retried_after_the_group_let_the_run_go_and_the_machine_was_rebuilt_still_ends_the_run()
+    {
+        var grid = shared.NewGrid();
+        var group = await grid.CreateGroupAsync();
+        var machine = (await grid.AddMachinesAsync(group, 1))[0];
+        var run = await grid.SubmitAsync(await grid.ConnectAsync(group, await grid.CreateCredentialAsync("robot")));
+        await Eventually.True(async () => (await grid.RunGrain(run).Get(grid.Owner)).Status == RunStatus.Assigned, "the run was assigned");
+        Assert.Single(await grid.Machine(machine).TakeAssignments());
+        await grid.Machine(machine).StartRun(run);
+
+        // The first completion reached the group but not the run (its silo died), then the machine's activation was
+        // lost too and rebuilt from the group, which no longer holds the run.
+        await grid.Group(group).RunEnded(run);
+        await grid.Silo.Cluster.DeactivateAsync((IAddressable)grid.Machine(machine));
+        Assert.Empty(await grid.Machine(machine).RunsIn(null));
+
+        await grid.Machine(machine).CompleteRun(run, true, null, null);
+
+        Assert.Equal(RunStatus.Succeeded, (await grid.RunGrain(run).Get(grid.Owner)).Status);
+        var other = (await grid.AddMachinesAsync(group, 1))[0];
+        var refused = await Assert.ThrowsAsync<DomainException>(() => grid.Machine(other).CompleteRun(run, false, null, null));
+        Assert.Equal(DomainErrorCode.InvalidState, refused.Code);
+    }
+
+    [Fact]
     public async Task Submitting_twice_with_the_same_idempotency_key_returns_the_same_run()
     {
         var grid = shared.NewGrid();
@@ -301,7 +326,9 @@ public sealed class RunLifecycleTests(SharedGrid shared)
         Assert.Equal((RunStatus.Cancelled, RunStatusReason.CancelledByUser), (readCancelled.Status, readCancelled.StatusReason));
         Assert.Empty(await after.Group(empty).GetQueue(owner));
         Assert.Equal(DomainErrorCode.InvalidState, (await Assert.ThrowsAsync<DomainException>(() => after.RunGrain(cancelled).Cancel(owner))).Code);
-        Assert.Equal(DomainErrorCode.InvalidState, (await Assert.ThrowsAsync<DomainException>(() => after.Machine(machine).CompleteRun(succeeded, true, null, null))).Code);
+        // The agent repeating its completion (its first answer was lost) is answered as the first was; the end stands.
+        await after.Machine(machine).CompleteRun(succeeded, false, null, "late");
+        Assert.Equal(ended, await after.RunGrain(succeeded).Get(owner));
     }
 
     [Fact]

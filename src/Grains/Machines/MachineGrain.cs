@@ -261,9 +261,15 @@ internal sealed class MachineGrain(
 
     public async Task CompleteRun(string runId, bool succeeded, string? outputs, string? error)
     {
-        DemandPlaced(runId);
+        EnsureCreated();
+        Validate.Id(runId, "runId");
         Validate.Optional(outputs, "outputs", Limits.MaxInputsLength);
         Validate.Optional(error, "error", Limits.MaxDescriptionLength);
+        if (!inbox.Holds(runId))
+        {
+            await CompleteRunNotHeldAsync(runId, succeeded, outputs, error);
+            return;
+        }
         // Checked above, so neither can refuse: both writes go to storage together, and the session is free for the
         // next run after one commit rather than two in a row. The machine forgets the run only once both are told: when
         // one call fails (its silo died), the agent's retry must still find the run here.
@@ -271,6 +277,24 @@ internal sealed class MachineGrain(
             GrainFactory.GetGrain<IRunGrain>(runId).Completed(Id, succeeded, outputs, error),
             GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).RunEnded(runId));
         Forget(runId);
+    }
+
+    /// <summary>
+    /// A retried completion that reached the group but not the run (the run's silo died), after this activation was
+    /// rebuilt from the group, which no longer holds the run: the run still knows which machine it is on, and decides.
+    /// Only then is the group told (again; it ignores a run it let go), so no machine can end another's run there.
+    /// </summary>
+    private async Task CompleteRunNotHeldAsync(string runId, bool succeeded, string? outputs, string? error)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IRunGrain>(runId).Completed(Id, succeeded, outputs, error);
+        }
+        catch (DomainException ex) when (ex.Code is DomainErrorCode.Forbidden or DomainErrorCode.NotFound)
+        {
+            throw new DomainException(DomainErrorCode.InvalidState, $"Run {runId} is not assigned to machine {Machine.Name}.");
+        }
+        await GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).RunEnded(runId);
     }
 
     public async Task ReportCredentialFailure(string credentialId, string reason)
