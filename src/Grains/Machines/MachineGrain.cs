@@ -25,6 +25,8 @@ internal sealed class MachineGrain(
 
     private readonly MachineInbox inbox = new(() => state.State);
 
+    private MachineRunReports? reports;
+
     private bool heartbeatUnsaved;
 
     // Set while the group has not confirmed the machine's latest availability (its silo died mid-call): the next
@@ -32,6 +34,8 @@ internal sealed class MachineGrain(
     private bool availabilityUnreported;
 
     private MachineState Machine => state.State;
+
+    private MachineRunReports Reports => reports ??= new MachineRunReports(GrainFactory, inbox, Id, () => state.State);
 
     private GridOptions Limits => options.Value;
 
@@ -251,12 +255,10 @@ internal sealed class MachineGrain(
 
     public Task<IReadOnlyList<RunNotEnded>> RunsIn(RunStatus? status) => Task.FromResult(inbox.RunsIn(status));
 
-    public async Task StartRun(string runId)
+    public Task StartRun(string runId)
     {
-        DemandPlaced(runId);
-        await GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).RunStarted(runId, Id);
-        await GrainFactory.GetGrain<IRunGrain>(runId).Started(Id);
-        inbox.MarkStarted(runId);
+        EnsureCreated();
+        return Reports.StartAsync(runId);
     }
 
     public async Task CompleteRun(string runId, bool succeeded, string? outputs, string? error)
@@ -265,36 +267,10 @@ internal sealed class MachineGrain(
         Validate.Id(runId, "runId");
         Validate.Optional(outputs, "outputs", Limits.MaxInputsLength);
         Validate.Optional(error, "error", Limits.MaxDescriptionLength);
-        if (!inbox.Holds(runId))
+        if (await Reports.CompleteAsync(runId, succeeded, outputs, error))
         {
-            await CompleteRunNotHeldAsync(runId, succeeded, outputs, error);
-            return;
+            events.MachineChanged(Id);
         }
-        // Checked above, so neither can refuse: both writes go to storage together, and the session is free for the
-        // next run after one commit rather than two in a row. The machine forgets the run only once both are told: when
-        // one call fails (its silo died), the agent's retry must still find the run here.
-        await Task.WhenAll(
-            GrainFactory.GetGrain<IRunGrain>(runId).Completed(Id, succeeded, outputs, error),
-            GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).RunEnded(runId));
-        Forget(runId);
-    }
-
-    /// <summary>
-    /// A retried completion that reached the group but not the run (the run's silo died), after this activation was
-    /// rebuilt from the group, which no longer holds the run: the run still knows which machine it is on, and decides.
-    /// Only then is the group told (again; it ignores a run it let go), so no machine can end another's run there.
-    /// </summary>
-    private async Task CompleteRunNotHeldAsync(string runId, bool succeeded, string? outputs, string? error)
-    {
-        try
-        {
-            await GrainFactory.GetGrain<IRunGrain>(runId).Completed(Id, succeeded, outputs, error);
-        }
-        catch (DomainException ex) when (ex.Code is DomainErrorCode.Forbidden or DomainErrorCode.NotFound)
-        {
-            throw new DomainException(DomainErrorCode.InvalidState, $"Run {runId} is not assigned to machine {Machine.Name}.");
-        }
-        await GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).RunEnded(runId);
     }
 
     public async Task ReportCredentialFailure(string credentialId, string reason)
@@ -407,12 +383,6 @@ internal sealed class MachineGrain(
         availabilityUnreported = false;
     }
 
-    private void Forget(string runId)
-    {
-        events.MachineChanged(Id);
-        inbox.Forget(runId);
-    }
-
     private async Task<ResourceAccess> DemandAsync(Actor actor, GridAction action)
     {
         var access = await AccessOf(actor);
@@ -427,15 +397,6 @@ internal sealed class MachineGrain(
             throw new DomainException(DomainErrorCode.InvalidState, $"Machine {Machine.Name} is in group {Machine.GroupId}; its access is managed on the group.");
         }
         await DemandAsync(actor, GridAction.ShareMachine);
-    }
-
-    private void DemandPlaced(string runId)
-    {
-        EnsureCreated();
-        if (!inbox.Holds(runId))
-        {
-            throw new DomainException(DomainErrorCode.InvalidState, $"Run {runId} is not assigned to machine {Machine.Name}.");
-        }
     }
 
     private void EnsureCreated()
