@@ -72,16 +72,7 @@ public sealed class ThreeSiloCluster : IAsyncDisposable
             client.UseMachineGridGateways(connectionString);
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
         });
-        var cluster = builder.Build();
-        try
-        {
-            await cluster.DeployAsync();
-        }
-        catch
-        {
-            await cluster.DisposeAsync();
-            throw;
-        }
+        var cluster = await builder.BuildAndDeployAsync();
         return new ThreeSiloCluster(cluster, connectionString, consoles);
     }
 

@@ -81,16 +81,7 @@ public sealed class GridCluster : IAsyncDisposable
             services.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
         });
         builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10)));
-        var cluster = builder.Build();
-        try
-        {
-            await cluster.DeployAsync();
-        }
-        catch
-        {
-            await cluster.DisposeAsync();
-            throw;
-        }
+        var cluster = await builder.BuildAndDeployAsync();
         return new GridCluster(cluster, fence, dataDirectory, clock);
     }
 

@@ -32,16 +32,7 @@ public static class StorageClusters
             });
             configure?.Invoke(silo);
         });
-        var cluster = builder.Build();
-        try
-        {
-            await cluster.DeployAsync();
-        }
-        catch
-        {
-            await cluster.DisposeAsync();
-            throw;
-        }
+        var cluster = await builder.BuildAndDeployAsync();
         return cluster;
     }
 
