@@ -18,6 +18,7 @@ public static class GrainClientIdentity
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(apiKey);
         client.Services.AddSingleton<IOutgoingGrainCallFilter>(new ApiKeyCallFilter(apiKey));
+        GrainInterfaceTypeCache.AddTo(client.Services);
         return client;
     }
 

@@ -29,6 +29,7 @@ public static class GridServiceCollectionExtensions
         services.AddHostedService<GridEventsPump>();
         GridMetrics.PublishQueueDepth();
         services.AddSingleton<IIncomingGrainCallFilter, CallerIdentityFilter>();
+        GrainInterfaceTypeCache.AddTo(services);
         services.AddDataProtection()
             .SetApplicationName("MachineGrid")
             .PersistKeysToMachineGridStorage(legacyKeysDirectory);

@@ -34,6 +34,30 @@ public sealed class GrainStorageConformanceTests(PostgresServer postgres)
     [Theory]
     [InlineData(Database.Sqlite)]
     [InlineData(Database.Postgres)]
+    public async Task Many_reads_at_once_each_get_their_own_record_or_none(Database database)
+    {
+        await using var storage = await StorageUnderTest.OpenAsync(database, postgres);
+        for (var i = 0; i < 300; i += 3)
+        {
+            await storage.Grains.WriteStateAsync("state", StorageUnderTest.Grain($"many-{i}"), new GrainState<Counter>(new Counter { Value = i, Label = $"l{i}" }));
+        }
+        await storage.ReopenAsync();
+
+        // PostgreSQL answers reads that arrive together with one query; every caller must still get exactly its row.
+        var reads = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => storage.ReadAsync<Counter>(StorageUnderTest.Grain($"many-{i}"))));
+        var again = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => storage.ReadAsync<Counter>(StorageUnderTest.Grain($"many-{i}"), i % 2 == 0 ? "state" : "other")));
+        for (var i = 0; i < 300; i++)
+        {
+            Assert.Equal(i % 3 == 0, reads[i].RecordExists);
+            Assert.Equal(i % 3 == 0 ? i : 0, reads[i].State!.Value);
+            Assert.Equal(i % 3 == 0 ? $"l{i}" : "", reads[i].State!.Label);
+            Assert.Equal(i % 6 == 0, again[i].RecordExists);
+        }
+    }
+
+    [Theory]
+    [InlineData(Database.Sqlite)]
+    [InlineData(Database.Postgres)]
     public async Task The_etag_changes_on_every_write_and_every_clear(Database database)
     {
         await using var storage = await StorageUnderTest.OpenAsync(database, postgres);
