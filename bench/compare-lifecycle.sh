@@ -2,15 +2,16 @@
 # Runs lifecycle benchmarks side by side on one throwaway PostgreSQL server (fsync on), three rounds, each run in a
 # fresh database; prints every JSON result and the medians per mode.
 # Usage: bench/compare-lifecycle.sh [runs] [warmup] [mode...]
-#   modes: baseline (plain PostgreSQL queue, 8 submitters), inproc (1,000 in flight), http (60 in flight),
-#          cluster-N (N silo processes over HTTP, 60 in flight). Default: baseline inproc http.
+#   modes: baseline (plain PostgreSQL queue, 8 submitters), inproc (1,000 in flight), http (200 in flight),
+#          cluster-N (N silo processes over HTTP, 60 in flight); inproc-sqlite and http-sqlite are inproc and http
+#          on a SQLite file in a temporary folder instead. Default: baseline inproc http inproc-sqlite http-sqlite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-20000}
-warmup=${2:-5000}
+warmup=${2:-60000}
 shift $(( $# < 2 ? $# : 2 ))
 modes=("$@")
-[ ${#modes[@]} -gt 0 ] || modes=(baseline inproc http)
+[ ${#modes[@]} -gt 0 ] || modes=(baseline inproc http inproc-sqlite http-sqlite)
 bench=bench/MachineGrid.Bench/bin/Release/net10.0/MachineGrid.Bench.dll
 dotnet build bench/MachineGrid.Bench -c Release -warnaserror 2>&1 | tail -n 1
 
@@ -31,14 +32,17 @@ for round in 1 2 3; do
     n=$((n + 1))
     "${as_pg[@]}" "$pg/psql" -h "$dir" -p "$port" -U postgres -qc "create database run$n" >/dev/null
     cs="Host=127.0.0.1;Port=$port;Username=postgres;Database=run$n;Maximum Pool Size=32"
+    store=(--storage postgres --postgres "$cs")
     case $mode in
       baseline) extra=(--mode baseline --concurrency 8) ;;
       inproc) extra=(--mode inproc --concurrency 1000) ;;
-      http) extra=(--mode http --concurrency 60) ;;
+      http) extra=(--mode http --concurrency 200) ;;
+      inproc-sqlite) extra=(--mode inproc --concurrency 1000); store=(--storage sqlite) ;;
+      http-sqlite) extra=(--mode http --concurrency 200); store=(--storage sqlite) ;;
       cluster-*) extra=(--mode cluster --silos "${mode#cluster-}" --concurrency 60) ;;
       *) echo "unknown mode $mode" >&2; exit 2 ;;
     esac
-    line=$(dotnet "$bench" lifecycle "${extra[@]}" --storage postgres --postgres "$cs" --groups 20 --machines-per-group 50 \
+    line=$(dotnet "$bench" lifecycle "${extra[@]}" "${store[@]}" --groups 20 --machines-per-group 50 \
       --runs "$runs" --warmup "$warmup" | grep "^{\"scenario\"" | tail -n 1)
     echo "round $round $mode: $line"
     printf '%s\t%s\n' "$mode" "$line" >>"$results"
