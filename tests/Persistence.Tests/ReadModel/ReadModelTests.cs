@@ -1,5 +1,6 @@
 using System.Text;
 using Orleans;
+using MachineGrid.Persistence.Writes;
 using Orleans.Storage;
 
 namespace MachineGrid.Persistence.Tests.ReadModel;
@@ -39,6 +40,47 @@ public sealed class ReadModelTests(PostgresServer postgres)
         Assert.Equal(["g/1/b"], rows.Select(row => row.Key));
         Assert.Equal("changed", Encoding.UTF8.GetString(rows[0].Value));
         Assert.Equal(1, await storage.ReadModel.CountAsync("runs", "g/1/"));
+    }
+
+    [Theory]
+    [InlineData(Database.Sqlite)]
+    [InlineData(Database.Postgres)]
+    public async Task In_one_batch_each_row_takes_the_last_change_among_rows_written_alone_and_state_writes_that_applied(Database database)
+    {
+        await using var storage = await StorageUnderTest.OpenAsync(database, postgres);
+        var existing = StorageUnderTest.Grain("batch-existing").ToString();
+        var stale = StorageUnderTest.Grain("batch-stale").ToString();
+        var fresh = StorageUnderTest.Grain("batch-fresh").ToString();
+        foreach (var grain in new[] { existing, stale })
+        {
+            var first = new PendingStateWrite(grain, "state", "{}", null, []);
+            await storage.Store.Database.CommitAsync([first], CancellationToken.None);
+            first.Complete();
+            Assert.Equal(1, await first.Task);
+        }
+
+        var alone = new PendingRowsWrite([RowChange.Put("b", "k1", Bytes("alone")), RowChange.Put("b", "k2", Bytes("alone"))]);
+        var update = new PendingStateWrite(existing, "state", "{\"Value\":2}", 1, [RowChange.Put("b", "k1", Bytes("update")), RowChange.Delete("b", "k2")]);
+        var insert = new PendingStateWrite(fresh, "state", "{\"Value\":3}", null, [RowChange.Put("b", "k3", Bytes("insert"))]);
+        var refused = new PendingStateWrite(stale, "state", "{\"Value\":9}", 5, [RowChange.Put("b", "k1", Bytes("refused")), RowChange.Put("b", "k4", Bytes("refused"))]);
+        var then = new PendingRowsWrite([RowChange.Put("b", "k5", Bytes("first"))]);
+        var last = new PendingRowsWrite([RowChange.Put("b", "k5", Bytes("last")), RowChange.Put("b", "k2", Bytes("again")), RowChange.Delete("b", "k2")]);
+        PendingWrite[] batch = [alone, update, insert, refused, then, last];
+        await storage.Store.Database.CommitAsync(batch, CancellationToken.None);
+        foreach (var write in batch)
+        {
+            write.Complete();
+        }
+
+        Assert.Equal(2, await update.Task);
+        Assert.Equal(1, await insert.Task);
+        await Assert.ThrowsAsync<StaleVersionException>(() => refused.Task);
+        await storage.ReopenAsync();
+        var rows = await storage.ReadModel.ScanAsync("b", "k", null, 10);
+        Assert.Equal(["k1=update", "k3=insert", "k5=last"], rows.Select(row => $"{row.Key}={Encoding.UTF8.GetString(row.Value)}"));
+        Assert.Equal(2, (await storage.ReadAsync<Counter>(StorageUnderTest.Grain("batch-existing"))).State!.Value);
+        Assert.Equal(3, (await storage.ReadAsync<Counter>(StorageUnderTest.Grain("batch-fresh"))).State!.Value);
+        Assert.Equal(0, (await storage.ReadAsync<Counter>(StorageUnderTest.Grain("batch-stale"))).State!.Value);
     }
 
     [Theory]
