@@ -61,7 +61,9 @@ for mode, rs in by.items():
     rate = med(rs, "runsPerSecond")
     text = f"{mode:10} median {rate:8.1f} runs/s"
     if base:
-        text += f" ({rate / base:4.2f}x baseline)"
+        # The ratio of the medians, and each round against the baseline run beside it (the machine's speed drifts).
+        paired = [r["runsPerSecond"] / b["runsPerSecond"] for r, b in zip(rs, by["baseline"])]
+        text += f" ({rate / base:4.2f}x baseline; by round {', '.join(f'{x:.2f}' for x in paired)}x, median {statistics.median(paired):.2f}x)"
     text += f", assignment p99 {med(rs, 'assignP99Ms'):.1f} ms"
     if "siloCpuMsPerRun" in rs[0]:
         text += (f", CPU per lifecycle: silos {med(rs, 'siloCpuMsPerRun'):.2f} ms, driver {med(rs, 'driverCpuMsPerRun'):.2f} ms,"
