@@ -26,6 +26,8 @@ public static class LifecycleReport
         Console.WriteLine($"  assign     {assign}   (submit -> agent has the assignment)");
         Console.WriteLine($"  free slot  {placed}   ({firstWave.Length:N0} runs that found a free machine: submit -> agent has it)");
         Console.WriteLine($"  handoff    {handoff}   ({handoffs.Length:N0} runs that waited: agent reports completion -> agent has the next run)");
+        var (during, after) = tracker.HandoffsBySubmissions(from, count);
+        Console.WriteLine($"             while submit calls were still being answered: {during.Length:N0}, p99 {Percentiles.Of(during).P99:F2} ms; after: {after.Length:N0}, p99 {Percentiles.Of(after).P99:F2} ms");
         Console.WriteLine($"  submit     {submit}   (submit call)");
         Console.WriteLine($"  start      {start}   (agent's start call)");
         Console.WriteLine($"  complete   {complete}   (agent's complete call)");

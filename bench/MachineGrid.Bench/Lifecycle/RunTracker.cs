@@ -17,6 +17,8 @@ public sealed class RunTracker
     private readonly double[] startMs;
     private readonly double[] completeMs;
     private readonly double[] handoffMs;
+    private readonly long[] submitAnsweredAt;
+    private readonly long[] handoffFreedAt;
     private readonly TaskCompletionSource?[] completed;
     private int completedCount;
 
@@ -30,6 +32,8 @@ public sealed class RunTracker
         completeMs = new double[capacity];
         handoffMs = new double[capacity];
         Array.Fill(handoffMs, double.NaN);
+        submitAnsweredAt = new long[capacity];
+        handoffFreedAt = new long[capacity];
         completed = new TaskCompletionSource?[capacity];
     }
 
@@ -49,7 +53,11 @@ public sealed class RunTracker
     }
 
     /// <summary>The submit call of the ticket returned.</summary>
-    public void Submitted(int ticket) => submitMs[ticket] = Since(submittedAt[ticket]);
+    public void Submitted(int ticket)
+    {
+        submitAnsweredAt[ticket] = Stopwatch.GetTimestamp();
+        submitMs[ticket] = Since(submittedAt[ticket]);
+    }
 
     /// <summary>
     /// The agent received the run carrying <paramref name="flowId"/>; returns its ticket. <paramref name="freedAt"/> is
@@ -64,6 +72,7 @@ public sealed class RunTracker
         if (freedAt != 0 && submitted <= freedAt)
         {
             handoffMs[ticket] = Since(freedAt);
+            handoffFreedAt[ticket] = freedAt;
         }
         return ticket;
     }
@@ -87,6 +96,18 @@ public sealed class RunTracker
 
     /// <summary>Completion report → next waiting run in the agent's hands, in ms, for the tickets of [from, from + count) that waited for a machine.</summary>
     public double[] HandoffLatencies(int from, int count) => [.. handoffMs[from..(from + count)].Where(ms => !double.IsNaN(ms))];
+
+    /// <summary>
+    /// The handoffs of the tickets split by whether their machine came free before the last of those tickets' submit
+    /// calls was answered (so while the silo was still taking submissions) or after.
+    /// </summary>
+    public (double[] During, double[] After) HandoffsBySubmissions(int from, int count)
+    {
+        var lastAnswer = submitAnsweredAt[from..(from + count)].Max();
+        var handoffs = Enumerable.Range(from, count).Where(t => !double.IsNaN(handoffMs[t])).ToList();
+        return ([.. handoffs.Where(t => handoffFreedAt[t] < lastAnswer).Select(t => handoffMs[t])],
+            [.. handoffs.Where(t => handoffFreedAt[t] >= lastAnswer).Select(t => handoffMs[t])]);
+    }
 
     /// <summary>Submit → agent received, in ms, for the tickets of [from, from + count) that found a free machine.</summary>
     public double[] FirstWaveLatencies(int from, int count) => [.. Enumerable.Range(from, count).Where(t => double.IsNaN(handoffMs[t])).Select(t => assignMs[t])];
