@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using MachineGrid.Persistence.Writes;
 using Npgsql;
 
 namespace MachineGrid.Persistence.Postgres;
@@ -18,46 +18,26 @@ internal sealed class StateReadBatcher : IAsyncDisposable
         JOIN grain_state g ON g.grain_id = w.grain_id AND g.state_name = w.state_name
         """;
 
-    private readonly Channel<PendingRead> queue = Channel.CreateUnbounded<PendingRead>(new UnboundedChannelOptions { SingleReader = true });
     private readonly NpgsqlDataSource dataSource;
-    private readonly Task loop;
+    private readonly BatchLoop<PendingRead> queue;
 
     public StateReadBatcher(NpgsqlDataSource dataSource)
     {
         this.dataSource = dataSource;
-        loop = Task.Run(RunAsync);
+        queue = new BatchLoop<PendingRead>(ReadBatchAsync, MaxBatchReads);
     }
 
     public Task<StoredState?> ReadAsync(string grainId, string stateName)
     {
         var read = new PendingRead(grainId, stateName);
-        if (!queue.Writer.TryWrite(read))
+        if (!queue.TryAdd(read))
         {
             throw new ObjectDisposedException(nameof(StateReadBatcher), "The storage is shut down and serves no more reads.");
         }
         return read.Result.Task;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        queue.Writer.TryComplete();
-        await loop.ConfigureAwait(false);
-    }
-
-    private async Task RunAsync()
-    {
-        var reader = queue.Reader;
-        var batch = new List<PendingRead>();
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            while (batch.Count < MaxBatchReads && reader.TryRead(out var read))
-            {
-                batch.Add(read);
-            }
-            await ReadBatchAsync(batch).ConfigureAwait(false);
-            batch.Clear();
-        }
-    }
+    public ValueTask DisposeAsync() => queue.DisposeAsync();
 
     private async Task ReadBatchAsync(List<PendingRead> batch)
     {

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using MachineGrid.Persistence.Diagnostics;
 using Microsoft.Extensions.Logging;
 
@@ -11,55 +10,31 @@ namespace MachineGrid.Persistence.Writes;
 /// </summary>
 internal sealed class GroupCommitter : IAsyncDisposable
 {
-    private readonly Channel<PendingWrite> queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly StorageDatabase database;
-    private readonly StorageOptions options;
     private readonly ILogger logger;
-    private readonly Task loop;
+    private readonly BatchLoop<PendingWrite>? queue;
 
     public GroupCommitter(StorageDatabase database, StorageOptions options, ILogger logger)
     {
         this.database = database;
-        this.options = options;
         this.logger = logger;
-        loop = options.GroupCommit ? Task.Run(RunAsync) : Task.CompletedTask;
+        queue = options.GroupCommit ? new BatchLoop<PendingWrite>(CommitAsync, options.MaxBatchWrites, options.MaxBatchBytes, write => write.PayloadLength) : null;
     }
 
     public Task Submit(PendingWrite write)
     {
-        if (!options.GroupCommit)
+        if (queue is null)
         {
             return CommitAsync([write]);
         }
-        if (!queue.Writer.TryWrite(write))
+        if (!queue.TryAdd(write))
         {
             throw new ObjectDisposedException(nameof(GroupCommitter), "The storage is shut down and accepts no more writes.");
         }
         return Task.CompletedTask;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        queue.Writer.TryComplete();
-        await loop.ConfigureAwait(false);
-    }
-
-    private async Task RunAsync()
-    {
-        var reader = queue.Reader;
-        var batch = new List<PendingWrite>();
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            long payload = 0;
-            while (batch.Count < options.MaxBatchWrites && payload < options.MaxBatchBytes && reader.TryRead(out var write))
-            {
-                batch.Add(write);
-                payload += write.PayloadLength;
-            }
-            await CommitAsync(batch).ConfigureAwait(false);
-            batch.Clear();
-        }
-    }
+    public ValueTask DisposeAsync() => queue?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private async Task CommitAsync(List<PendingWrite> batch)
     {
