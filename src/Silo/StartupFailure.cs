@@ -10,6 +10,7 @@ internal static class StartupFailure
     public static string? Describe(Exception exception) => exception switch
     {
         SiloStartupException or StorageConfigurationException or OrleansConfigurationException => exception.Message,
+        Microsoft.Extensions.Options.OptionsValidationException invalid => string.Join(" ", invalid.Failures),
         IOException { InnerException: AddressInUseException } => $"{exception.Message} Give another --urls.",
         AggregateException { InnerExceptions: [var only] } => Describe(only),
         OrleansLifecycleCanceledException { InnerException: { } inner } => Describe(inner),

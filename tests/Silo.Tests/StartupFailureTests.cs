@@ -77,6 +77,15 @@ public sealed class StartupFailureTests : IDisposable
         Assert.Contains("--advertised-address needs --postgres", FailureLine(output));
     }
 
+    [Fact]
+    public async Task A_limit_out_of_range_is_named()
+    {
+        var (exitCode, output) = await RunAsync("--MachineGrid:Limits:MaxConcurrentSubmissions", "0", "--silo-port", "0", "--gateway-port", "0");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("MachineGrid:Limits:MaxConcurrentSubmissions must be at least 1.", FailureLine(output));
+    }
+
     public void Dispose() => Directory.Delete(data, recursive: true);
 
     private Task<(int ExitCode, string Output)> RunAsync(params string[] arguments) =>

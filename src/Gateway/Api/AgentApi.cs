@@ -71,10 +71,12 @@ public static class AgentApi
         {
             try
             {
-                var inputs = await grains.GetGrain<IRunGrain>(assignment.RunId).InputsFor(machineId);
-                var secret = await grains.GetGrain<ICredentialGrain>(assignment.CredentialId).ResolveSecret(machineId, assignment.RunId);
-                return new AssignmentResponse(assignment.RunId, assignment.FlowId, Json.Parse(inputs), assignment.RunMode,
-                    new AssignmentCredential(assignment.CredentialId, assignment.Username, secret), assignment.RunDeadline);
+                // Both ask the run (the credential checks the assignment with it), so they go together rather than in turn.
+                var inputs = grains.GetGrain<IRunGrain>(assignment.RunId).InputsFor(machineId);
+                var secret = grains.GetGrain<ICredentialGrain>(assignment.CredentialId).ResolveSecret(machineId, assignment.RunId);
+                await Task.WhenAll((Task)inputs, secret);
+                return new AssignmentResponse(assignment.RunId, assignment.FlowId, Json.Parse(await inputs), assignment.RunMode,
+                    new AssignmentCredential(assignment.CredentialId, assignment.Username, await secret), assignment.RunDeadline);
             }
             catch (DomainException ex) when (ex.Code == DomainErrorCode.Forbidden && attempt < 100)
             {

@@ -32,4 +32,10 @@ public sealed class GridOptions
 
     /// <summary>Largest run inputs, in characters. Default 2 MiB.</summary>
     public int MaxInputsLength { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>
+    /// Most new submissions one silo works on at once; more wait their turn in memory, so a burst of submissions cannot
+    /// fill the storage's commit queue ahead of the handoffs of machines that come free. Default 128.
+    /// </summary>
+    public int MaxConcurrentSubmissions { get; set; } = 128;
 }

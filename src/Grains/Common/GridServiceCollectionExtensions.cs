@@ -18,7 +18,8 @@ public static class GridServiceCollectionExtensions
     public static ISiloBuilder AddMachineGridGrains(this ISiloBuilder silo, string? legacyKeysDirectory = null, Action<GridOptions>? configure = null)
     {
         var services = silo.Services;
-        services.AddOptions<GridOptions>().Configure(o => configure?.Invoke(o));
+        services.AddGridOptions(configure);
+        services.AddSingleton<SubmissionGate>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<DirectoryIndex>();
         services.AddSingleton<RunIndex>();
@@ -34,6 +35,16 @@ public static class GridServiceCollectionExtensions
             .SetApplicationName("MachineGrid")
             .PersistKeysToMachineGridStorage(legacyKeysDirectory);
         return silo;
+    }
+
+    /// <summary>Registers the domain's limits, checked when the host starts.</summary>
+    internal static IServiceCollection AddGridOptions(this IServiceCollection services, Action<GridOptions>? configure)
+    {
+        services.AddOptions<GridOptions>()
+            .Configure(o => configure?.Invoke(o))
+            .Validate(o => o.MaxConcurrentSubmissions >= 1, "MachineGrid:Limits:MaxConcurrentSubmissions must be at least 1.")
+            .ValidateOnStart();
+        return services;
     }
 
     /// <summary>Stores grain state as the grains' JSON contracts expect: web settings, nulls left out, source-generated contracts first.</summary>

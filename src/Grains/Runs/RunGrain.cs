@@ -16,6 +16,7 @@ internal sealed class RunGrain(
     AuditTrail audit,
     RunIndex index,
     GridEvents events,
+    SubmissionGate gate,
     ILogger<RunGrain> logger,
     TimeProvider time) : Grain, IRunGrain
 {
@@ -79,6 +80,7 @@ internal sealed class RunGrain(
         var queueTimeout = Timeout(request.QueueTimeoutSeconds, Limits.MaxQueueTime, "queueTimeoutSeconds");
         var runTimeout = Timeout(request.RunTimeoutSeconds, Limits.MaxRunTime, "runTimeoutSeconds");
         DomainException.Require(request.MaxAttempts is >= 1 and <= 10, "maxAttempts must be 1 to 10.");
+        using var slot = await gate.EnterAsync();
         var route = await GrainFactory.GetGrain<IConnectionGrain>(connectionId).Route(actor);
         var now = time.GetUtcNow();
         Run.Created = true;
