@@ -36,7 +36,7 @@ internal sealed class RunGrain(
         }
         if (await index.EndedViewAsync(Run.EnqueuedAt, this.GetPrimaryKeyString()) is { } ended)
         {
-            Adopt(ended);
+            Run.Adopt(ended);
             return;
         }
         if (await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).PlacementOf(this.GetPrimaryKeyString()) is { } placed)
@@ -293,23 +293,6 @@ internal sealed class RunGrain(
         Run.IndexedStatus = Run.Status;
     }
 
-    /// <summary>Takes on the record of a run that ended: the view it was filed with when it ended.</summary>
-    private void Adopt(RunView ended)
-    {
-        Run.Status = ended.Status;
-        Run.StatusReason = ended.StatusReason;
-        Run.MachineId = ended.MachineId;
-        Run.Credential = ended.Credential is { } used ? new CredentialOption("", used.Name, used.Username) : null;
-        Run.Priority = ended.Priority;
-        Run.AssignedAt = ended.AssignedAt;
-        Run.StartedAt = ended.StartedAt;
-        Run.EndedAt = ended.EndedAt;
-        Run.Attempts = ended.Attempts;
-        Run.Outputs = ended.Outputs;
-        Run.Error = ended.Error;
-        Run.IndexedStatus = ended.Status;
-    }
-
     private void Place(string machineId, CredentialOption credential, DateTimeOffset at)
     {
         Run.Status = RunStatus.Assigned;
@@ -391,23 +374,5 @@ internal sealed class RunGrain(
         }
     }
 
-    private RunView View() => new(
-        this.GetPrimaryKeyString(),
-        Run.Status,
-        Run.StatusReason,
-        Run.FlowId,
-        Run.RunMode,
-        GroupIds.IsSolo(Run.GroupId) ? null : Run.GroupId,
-        Run.MachineId,
-        Run.Credential is { } c ? new CredentialUsed(c.Name, c.Username) : null,
-        Run.Priority,
-        Run.EnqueuedAt,
-        Run.AssignedAt,
-        Run.StartedAt,
-        Run.EndedAt,
-        Run.Attempts,
-        Run.MaxAttempts,
-        Run.Outputs,
-        Run.Error,
-        Run.Submitter);
+    private RunView View() => Run.ToView(this.GetPrimaryKeyString());
 }

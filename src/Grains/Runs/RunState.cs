@@ -80,4 +80,42 @@ public sealed class RunState
 
     /// <summary>Error the agent reported.</summary>
     public string? Error { get; set; }
+
+    /// <summary>The run's view, as lists and callers see it.</summary>
+    public RunView ToView(string runId) => new(
+        runId,
+        Status,
+        StatusReason,
+        FlowId,
+        RunMode,
+        GroupIds.IsSolo(GroupId) ? null : GroupId,
+        MachineId,
+        Credential is { } c ? new CredentialUsed(c.Name, c.Username) : null,
+        Priority,
+        EnqueuedAt,
+        AssignedAt,
+        StartedAt,
+        EndedAt,
+        Attempts,
+        MaxAttempts,
+        Outputs,
+        Error,
+        Submitter);
+
+    /// <summary>Takes on the record of a run that ended: the view it was filed with when it ended.</summary>
+    public void Adopt(RunView ended)
+    {
+        Status = ended.Status;
+        StatusReason = ended.StatusReason;
+        MachineId = ended.MachineId;
+        Credential = ended.Credential is { } used ? new CredentialOption("", used.Name, used.Username) : null;
+        Priority = ended.Priority;
+        AssignedAt = ended.AssignedAt;
+        StartedAt = ended.StartedAt;
+        EndedAt = ended.EndedAt;
+        Attempts = ended.Attempts;
+        Outputs = ended.Outputs;
+        Error = ended.Error;
+        IndexedStatus = ended.Status;
+    }
 }
