@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs lifecycle benchmarks side by side on one throwaway PostgreSQL server (fsync on), three rounds, each run in a
-# fresh database; prints every JSON result and the medians per mode.
+# fresh database that is dropped after it, in an order that turns each round; prints every JSON result and the medians
+# per mode.
 # Usage: bench/compare-lifecycle.sh [runs] [warmup] [mode...]
 #   modes: baseline (plain PostgreSQL queue, 8 submitters), inproc (1,000 in flight), http (200 in flight),
 #          cluster-N (N silo processes over HTTP, 60 in flight); inproc-sqlite and http-sqlite are inproc and http
@@ -28,7 +29,9 @@ results="$dir/results.tsv"
 : >"$results"
 n=0
 for round in 1 2 3; do
-  for mode in "${modes[@]}"; do
+  # Each round starts with a different mode, so no mode always runs first (or always after the same one).
+  for k in "${!modes[@]}"; do
+    mode=${modes[$(( (k + round - 1) % ${#modes[@]} ))]}
     n=$((n + 1))
     "${as_pg[@]}" "$pg/psql" -h "$dir" -p "$port" -U postgres -qc "create database run$n" >/dev/null
     cs="Host=127.0.0.1;Port=$port;Username=postgres;Database=run$n;Maximum Pool Size=32"
@@ -44,6 +47,9 @@ for round in 1 2 3; do
     esac
     line=$(dotnet "$bench" lifecycle "${extra[@]}" "${store[@]}" --groups 20 --machines-per-group 50 \
       --runs "$runs" --warmup "$warmup" | grep "^{\"scenario\"" | tail -n 1)
+    # A finished run's database would be vacuumed, and its writes checkpointed, during the next run: drop it, and
+    # checkpoint now, so each run starts on a quiet server.
+    "${as_pg[@]}" "$pg/psql" -h "$dir" -p "$port" -U postgres -qc "drop database run$n with (force)" -c "checkpoint" >/dev/null
     echo "round $round $mode: $line"
     printf '%s\t%s\n' "$mode" "$line" >>"$results"
   done
