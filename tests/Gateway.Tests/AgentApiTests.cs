@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using MachineGrid.Grains;
 using MachineGrid.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
 using Xunit;
 
 namespace MachineGrid.Gateway.Tests;
@@ -248,5 +251,27 @@ public sealed class AgentApiTests(GatewayFixture fixture) : IClassFixture<Gatewa
         var run = (await Grid.Admin.GetAsync($"api/v1/runs/{runId}")).Is(HttpStatusCode.OK).Json;
         Assert.Equal("Running", run.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, run.GetProperty("endedAt").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_run_its_group_holds_without_a_record_is_dropped_and_the_long_poll_goes_on_to_the_next_run()
+    {
+        var online = await Grid.OnlineGroupAsync();
+        var grains = fixture.Host.Services.GetRequiredService<IGrainFactory>();
+        var group = grains.GetGrain<IMachineGroupGrain>(online.GroupId);
+        var credential = await grains.GetGrain<ICredentialGrain>(online.CredentialId).OptionForConnections();
+        var now = DateTimeOffset.UtcNow;
+        // What a silo that died between storing a submission's group row and the run's own record leaves behind.
+        var lost = new QueuedRun(Ids.New("r"), "lost-flow", RunMode.Unattended, RunPriority.High, now, now.AddHours(1), TimeSpan.FromHours(1),
+            new CredentialPlan(online.CredentialId, credential, new Dictionary<string, IReadOnlyList<CredentialOption>>()), 1);
+        await group.Enqueue(lost);
+        Assert.Equal([lost.RunId], (await group.RunsOn(online.Machines[0].Id)).Select(r => r.Assignment.RunId));
+
+        var runId = (await Grid.SubmitAsync(online.ConnectionId)).Id;
+        var assignment = await Grid.TakeAsync(online.Machines[0]);
+
+        Assert.Equal(runId, assignment.Text("runId"));
+        Assert.Equal([runId], (await group.RunsOn(online.Machines[0].Id)).Select(r => r.Assignment.RunId));
+        (await Grid.Admin.GetAsync($"api/v1/runs/{lost.RunId}")).IsProblem(HttpStatusCode.NotFound, "NotFound");
     }
 }

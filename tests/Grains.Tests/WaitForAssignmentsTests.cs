@@ -153,6 +153,31 @@ public sealed class WaitForAssignmentsTests(SharedGrid shared)
         Assert.Empty(await grid.Machine(machine).WaitForAssignments(2, TimeSpan.Zero));
     }
 
+    [Fact]
+    public async Task A_run_without_a_record_is_dropped_when_its_start_is_reported_and_its_session_goes_to_the_next_run()
+    {
+        var grid = shared.NewGrid();
+        var group = await grid.CreateGroupAsync();
+        var machine = (await grid.AddMachinesAsync(group, 1))[0];
+        // Runs without a record, as when the silo that took a submission died after the group stored it, before the run.
+        var lost = grid.Run(Grid.Single("alice"));
+        var next = grid.Run(Grid.Single("bob"));
+        await grid.Group(group).Enqueue(lost);
+        await grid.Group(group).Enqueue(next);
+        await OfferedAsync(grid, machine, 1);
+        Assert.Equal([lost.RunId], (await grid.Machine(machine).WaitForAssignments(1, LongPoll)).Select(a => a.RunId));
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => grid.Machine(machine).StartRun(lost.RunId));
+
+        Assert.Equal(DomainErrorCode.NotFound, refused.Code);
+        Assert.Equal([next.RunId], (await grid.Group(group).RunsOn(machine)).Select(r => r.Assignment.RunId));
+        Assert.Equal(0, (await grid.Group(group).Get(grid.Owner)).QueuedCount);
+        // Its row went too: the group, read back from storage, no longer holds it.
+        await grid.Silo.Cluster.DeactivateAsync(grid.Group(group));
+        Assert.Equal([next.RunId], (await grid.Group(group).RunsOn(machine)).Select(r => r.Assignment.RunId));
+        Assert.Equal(0, (await grid.Group(group).Get(grid.Owner)).QueuedCount);
+    }
+
     /// <summary>Waits until <paramref name="count"/> runs are placed on the machine (offers are one-way calls from the group).</summary>
     private static Task OfferedAsync(Grid grid, string machine, int count) =>
         Eventually.True(async () => (await grid.Machine(machine).RunsIn(RunStatus.Assigned)).Count == count, $"{count} runs were offered to {machine}");

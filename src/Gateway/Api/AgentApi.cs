@@ -50,9 +50,9 @@ public static class AgentApi
         {
             var remaining = deadline - time.GetUtcNow();
             var slice = remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining > GrainWait ? GrainWait : remaining;
-            if (await grain.WaitForAssignments(1, slice) is [var assignment])
+            if (await grain.WaitForAssignments(1, slice) is [var assignment] && await ResolveAsync(grains, machineId, assignment, time) is { } resolved)
             {
-                return TypedResults.Ok(await ResolveAsync(grains, machineId, assignment, time));
+                return TypedResults.Ok(resolved);
             }
             if (slice == remaining || remaining <= TimeSpan.Zero || aborted.IsCancellationRequested)
             {
@@ -63,20 +63,26 @@ public static class AgentApi
 
     /// <summary>
     /// Adds inputs and secret. The run learns of its assignment by a one-way message that may still be in flight when the
-    /// machine's offer wakes the agent, so a refusal is retried briefly before it is final.
+    /// machine's offer wakes the agent, so a refusal is retried briefly before it is final. A run without a record (its
+    /// submission's silo died before storing it) is dropped, and null returned: the wait goes on.
     /// </summary>
-    private static async Task<AssignmentResponse> ResolveAsync(IGrainFactory grains, string machineId, Assignment assignment, TimeProvider time)
+    private static async Task<AssignmentResponse?> ResolveAsync(IGrainFactory grains, string machineId, Assignment assignment, TimeProvider time)
     {
         for (var attempt = 1; ; attempt++)
         {
+            // Both ask the run (the credential checks the assignment with it), so they go together rather than in turn.
+            var inputs = grains.GetGrain<IRunGrain>(assignment.RunId).InputsFor(machineId);
+            var secret = grains.GetGrain<ICredentialGrain>(assignment.CredentialId).ResolveSecret(machineId, assignment.RunId);
             try
             {
-                // Both ask the run (the credential checks the assignment with it), so they go together rather than in turn.
-                var inputs = grains.GetGrain<IRunGrain>(assignment.RunId).InputsFor(machineId);
-                var secret = grains.GetGrain<ICredentialGrain>(assignment.CredentialId).ResolveSecret(machineId, assignment.RunId);
                 await Task.WhenAll((Task)inputs, secret);
                 return new AssignmentResponse(assignment.RunId, assignment.FlowId, Json.Parse(await inputs), assignment.RunMode,
                     new AssignmentCredential(assignment.CredentialId, assignment.Username, await secret), assignment.RunDeadline);
+            }
+            catch (DomainException) when (inputs.Exception?.InnerException is DomainException { Code: DomainErrorCode.NotFound })
+            {
+                await grains.GetGrain<IMachineGrain>(machineId).DropMissingRun(assignment.RunId);
+                return null;
             }
             catch (DomainException ex) when (ex.Code == DomainErrorCode.Forbidden && attempt < 100)
             {

@@ -72,6 +72,12 @@ public interface IMachineGroupGrain : IGrainWithStringKey, IRemindable
     /// <summary>From a run: removes a queued or assigned run (cancel).</summary>
     Task Remove(string runId);
 
+    /// <summary>
+    /// From a machine: the run has no record, because the silo that took its submission died before storing it, after
+    /// this group stored it. Removes it and deletes its row; it never ends, so no end deletes the row.
+    /// </summary>
+    Task DropMissingRun(string runId);
+
     /// <summary>From a run: changes a queued run's priority.</summary>
     Task Reprioritize(string runId, RunPriority priority);
 

@@ -59,6 +59,12 @@ public interface IMachineGrain : IGrainWithStringKey, IRemindable
     /// <summary>The agent acknowledges it started the run.</summary>
     Task StartRun(string runId);
 
+    /// <summary>
+    /// The gateway found that a run offered here has no record (its submission's silo died before storing it): the
+    /// machine lets it go, and its group drops it.
+    /// </summary>
+    Task DropMissingRun(string runId);
+
     /// <summary>The agent reports the run ended.</summary>
     Task CompleteRun(string runId, bool succeeded, string? outputs, string? error);
 

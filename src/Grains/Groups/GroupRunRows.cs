@@ -64,6 +64,9 @@ public sealed class GroupRunRows(IReadModel index)
         return changes.Count == 0 ? Task.CompletedTask : index.WriteAsync(changes);
     }
 
+    /// <summary>Deletes the row of a run of the group that has no record (see <see cref="IMachineGroupGrain.DropMissingRun"/>).</summary>
+    public Task DeleteAsync(string groupId, string runId) => index.WriteAsync([Release(groupId, runId)]);
+
     /// <summary>Deletes the row of a run of the group that ended.</summary>
     public static RowChange Release(string groupId, string runId) => RowChange.Delete(Table, KeyOf(groupId, runId));
 

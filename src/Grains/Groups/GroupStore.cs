@@ -32,6 +32,9 @@ internal sealed class GroupStore
         scheduler.Rebuild();
     }
 
+    /// <summary>Deletes the row of a run the group let go that will never end.</summary>
+    public Task DeleteRowAsync(string runId) => rows.DeleteAsync(groupId(), runId);
+
     public Task SaveAsync() => DetailsChanged || flusher.IsBusy ? flusher.FlushAsync() : WriteRowsAsync();
 
     private async Task WriteRowsAsync()

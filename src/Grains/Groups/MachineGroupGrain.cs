@@ -333,6 +333,13 @@ internal sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         await CommitAsync();
     }
 
+    public async Task DropMissingRun(string runId)
+    {
+        scheduler.Remove(runId);
+        await CommitAsync();
+        await store.DeleteRowAsync(runId);
+    }
+
     public async Task Reprioritize(string runId, RunPriority priority)
     {
         scheduler.Reprioritize(runId, priority);

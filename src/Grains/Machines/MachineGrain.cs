@@ -261,6 +261,12 @@ internal sealed class MachineGrain(
         return Reports.StartAsync(runId);
     }
 
+    public Task DropMissingRun(string runId)
+    {
+        EnsureCreated();
+        return Reports.DropMissingAsync(runId);
+    }
+
     public async Task CompleteRun(string runId, bool succeeded, string? outputs, string? error)
     {
         EnsureCreated();

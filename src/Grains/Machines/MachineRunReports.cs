@@ -15,8 +15,29 @@ internal sealed class MachineRunReports(IGrainFactory grains, MachineInbox inbox
     {
         DemandPlaced(runId);
         await Group.RunStarted(runId, machineId);
-        await grains.GetGrain<IRunGrain>(runId).Started(machineId);
+        try
+        {
+            await grains.GetGrain<IRunGrain>(runId).Started(machineId);
+        }
+        catch (DomainException ex) when (ex.Code == DomainErrorCode.NotFound)
+        {
+            await DropMissingAsync(runId);
+            throw;
+        }
         inbox.MarkStarted(runId);
+    }
+
+    /// <summary>
+    /// Lets go of a run that has no record: a run's record is written before its group's, in the order storage keeps, so
+    /// one is missing only when its submission's silo died between the two, and the run can never be started or ended.
+    /// </summary>
+    public async Task DropMissingAsync(string runId)
+    {
+        if (inbox.Holds(runId))
+        {
+            await Group.DropMissingRun(runId);
+            inbox.Forget(runId);
+        }
     }
 
     /// <summary>Tells the run and its group that the run ended; returns whether the machine let go of a run it held.</summary>

@@ -205,6 +205,7 @@ internal sealed class RunGrain(
 
     public Task<string?> InputsFor(string machineId)
     {
+        DemandCreated();
         DemandOn(machineId);
         return Task.FromResult(Run.Inputs);
     }
@@ -238,6 +239,7 @@ internal sealed class RunGrain(
 
     public async Task Started(string machineId)
     {
+        DemandCreated();
         // Already started there: a run activated after its group recorded the start, or an agent repeating itself.
         if (Run.Status == RunStatus.Running && Run.MachineId == machineId)
         {
@@ -343,10 +345,7 @@ internal sealed class RunGrain(
     /// </summary>
     private async Task DemandAccessAsync(Actor actor, bool manage)
     {
-        if (!Run.Created)
-        {
-            throw new DomainException(DomainErrorCode.NotFound, $"Run {this.GetPrimaryKeyString()} does not exist.");
-        }
+        DemandCreated();
         if (actor.IsAdmin || actor.Id == Run.Submitter.Id)
         {
             return;
@@ -355,6 +354,14 @@ internal sealed class RunGrain(
         if (access is null || (manage && access is not (ResourceAccess.CoOwner or ResourceAccess.Owner)))
         {
             throw new DomainException(DomainErrorCode.Forbidden, $"{actor.Name} did not submit run {this.GetPrimaryKeyString()} and may not {(manage ? "manage" : "see")} it.");
+        }
+    }
+
+    private void DemandCreated()
+    {
+        if (!Run.Created)
+        {
+            throw new DomainException(DomainErrorCode.NotFound, $"Run {this.GetPrimaryKeyString()} does not exist.");
         }
     }
 
