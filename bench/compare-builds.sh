@@ -15,12 +15,10 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do revs+=("$1"); shift; done
 [ $# -gt 0 ] && shift
 [ ${#revs[@]} -ge 1 ] && [ $# -ge 1 ] || { sed -n 2,8p "$0"; exit 2; }
 
+source bench/throwaway-postgres.sh
 dir=$(mktemp -d /tmp/machinegrid-builds-XXXX)
-pg=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-as_pg=()
 cleanup() {
-  "${as_pg[@]}" "$pg/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+  pg_stop
   for k in "${!revs[@]}"; do git worktree remove --force "$dir/build$k" >/dev/null 2>&1 || true; done
   rm -rf "$dir"
 }
@@ -33,11 +31,7 @@ for k in "${!revs[@]}"; do
   dlls+=("$dir/build$k/bench/MachineGrid.Bench/bin/Release/net10.0/MachineGrid.Bench.dll")
 done
 
-mkdir "$dir/data"
-[ "$(id -u)" -eq 0 ] && { chown postgres "$dir" "$dir/data"; as_pg=(runuser -u postgres --); }
-"${as_pg[@]}" "$pg/initdb" -D "$dir/data" -U postgres -A trust >/dev/null
-"${as_pg[@]}" "$pg/pg_ctl" -D "$dir/data" -o "-p $port -k $dir -c max_connections=200 -c fsync=on" -l "$dir/log" -w start >/dev/null
-psql_pg() { "${as_pg[@]}" "$pg/psql" -h "$dir" -p "$port" -U postgres -q "$@"; }
+pg_start "$dir"
 
 results="$dir/results.tsv"
 : >"$results"
@@ -46,10 +40,9 @@ for round in $(seq 1 "$rounds"); do
   for k in "${!revs[@]}"; do
     b=$(( (k + round - 1) % ${#revs[@]} ))
     n=$((n + 1))
-    psql_pg -c "create database run$n" >/dev/null
-    cs="Host=127.0.0.1;Port=$port;Username=postgres;Database=run$n;Maximum Pool Size=32"
+    cs=$(pg_fresh_database "run$n")
     line=$(dotnet "${dlls[$b]}" "$@" --storage postgres --postgres "$cs" | grep '^{"scenario"' | tail -n 1)
-    psql_pg -c "drop database run$n with (force)" -c "checkpoint" >/dev/null
+    pg_drop_database "run$n"
     echo "round $round ${revs[$b]}: $line"
     printf '%s\t%s\n' "${revs[$b]}" "$line" >>"$results"
   done

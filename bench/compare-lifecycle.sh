@@ -16,14 +16,10 @@ modes=("$@")
 bench=bench/MachineGrid.Bench/bin/Release/net10.0/MachineGrid.Bench.dll
 dotnet build bench/MachineGrid.Bench -c Release -warnaserror 2>&1 | tail -n 1
 
-pg=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+source bench/throwaway-postgres.sh
 dir=$(mktemp -d /tmp/machinegrid-compare-XXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-as_pg=()
-[ "$(id -u)" -eq 0 ] && { chown postgres "$dir"; as_pg=(runuser -u postgres --); }
-"${as_pg[@]}" "$pg/initdb" -D "$dir/data" -U postgres -A trust >/dev/null
-"${as_pg[@]}" "$pg/pg_ctl" -D "$dir/data" -o "-p $port -k $dir -c max_connections=200 -c fsync=on" -l "$dir/log" -w start >/dev/null
-trap '"${as_pg[@]}" "$pg/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null; rm -rf "$dir"' EXIT
+trap 'pg_stop; rm -rf "$dir"' EXIT
+pg_start "$dir"
 
 results="$dir/results.tsv"
 : >"$results"
@@ -33,8 +29,7 @@ for round in 1 2 3; do
   for k in "${!modes[@]}"; do
     mode=${modes[$(( (k + round - 1) % ${#modes[@]} ))]}
     n=$((n + 1))
-    "${as_pg[@]}" "$pg/psql" -h "$dir" -p "$port" -U postgres -qc "create database run$n" >/dev/null
-    cs="Host=127.0.0.1;Port=$port;Username=postgres;Database=run$n;Maximum Pool Size=32"
+    cs=$(pg_fresh_database "run$n")
     store=(--storage postgres --postgres "$cs")
     case $mode in
       baseline) extra=(--mode baseline --concurrency 8) ;;
@@ -47,9 +42,7 @@ for round in 1 2 3; do
     esac
     line=$(dotnet "$bench" lifecycle "${extra[@]}" "${store[@]}" --groups 20 --machines-per-group 50 \
       --runs "$runs" --warmup "$warmup" | grep "^{\"scenario\"" | tail -n 1)
-    # A finished run's database would be vacuumed, and its writes checkpointed, during the next run: drop it, and
-    # checkpoint now, so each run starts on a quiet server.
-    "${as_pg[@]}" "$pg/psql" -h "$dir" -p "$port" -U postgres -qc "drop database run$n with (force)" -c "checkpoint" >/dev/null
+    pg_drop_database "run$n"
     echo "round $round $mode: $line"
     printf '%s\t%s\n' "$mode" "$line" >>"$results"
   done
