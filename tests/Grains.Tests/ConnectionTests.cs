@@ -103,6 +103,45 @@ public sealed class ConnectionTests(SharedGrid shared)
     }
 
     [Fact]
+    public async Task A_grant_a_connection_kept_is_not_used_after_it_is_revoked_even_when_the_group_was_deactivated_between()
+    {
+        var grid = shared.NewGrid();
+        var group = await grid.CreateGroupAsync();
+        var credential = await grid.CredentialAsync("robot");
+        var id = Ids.New("conn");
+        await grid.Connection(id).Create(grid.Owner, new CreateConnection("robots", new ConnectionTarget(null, group), credential, null));
+        var user = Actors.User();
+        await grid.Group(group).Share(grid.Owner, user.Id, ResourceAccess.User);
+        var kept = await grid.Connection(id).Route(user);
+        var again = await grid.Connection(id).Route(user);
+
+        await grid.Silo.Cluster.DeactivateAsync(grid.Group(group));
+        await grid.Group(group).Unshare(grid.Owner, user.Id);
+
+        Assert.Equal((group, group), (kept.GroupId, again.GroupId));
+        Assert.Equal(DomainErrorCode.Forbidden, (await Refused(() => grid.Connection(id).Route(user))).Code);
+        await grid.Group(group).Share(grid.Owner, user.Id, ResourceAccess.User);
+        Assert.Equal(group, (await grid.Connection(id).Route(user)).GroupId);
+    }
+
+    [Fact]
+    public async Task Routing_to_a_group_deleted_after_a_grant_was_kept_is_refused_as_not_found()
+    {
+        var grid = shared.NewGrid();
+        var group = await grid.CreateGroupAsync();
+        var credential = await grid.CredentialAsync("robot");
+        var id = Ids.New("conn");
+        await grid.Connection(id).Create(grid.Owner, new CreateConnection("robots", new ConnectionTarget(null, group), credential, null));
+        var user = Actors.User();
+        await grid.Group(group).Share(grid.Owner, user.Id, ResourceAccess.User);
+        await grid.Connection(id).Route(user);
+
+        await grid.Group(group).Delete(grid.Owner);
+
+        Assert.Equal(DomainErrorCode.NotFound, (await Refused(() => grid.Connection(id).Route(user))).Code);
+    }
+
+    [Fact]
     public async Task A_connection_through_a_mapping_routes_with_the_mappings_plan()
     {
         var grid = shared.NewGrid();

@@ -63,23 +63,25 @@ public static class AgentApi
 
     /// <summary>
     /// Adds inputs and secret. The run learns of its assignment by a one-way message that may still be in flight when the
-    /// machine's offer wakes the agent, so a refusal is retried briefly before it is final. A run without a record (its
-    /// submission's silo died before storing it) is dropped, and null returned: the wait goes on.
+    /// machine's offer wakes the agent, so a refusal is retried briefly before it is final. The inputs come first: the run
+    /// answers that call only after the message, and the credential's check with the run does not wait for it, so asking
+    /// both at once would mostly be refused and retried. A run without a record (its submission's silo died before
+    /// storing it) is dropped, and null returned: the wait goes on.
     /// </summary>
     private static async Task<AssignmentResponse?> ResolveAsync(IGrainFactory grains, string machineId, Assignment assignment, TimeProvider time)
     {
         for (var attempt = 1; ; attempt++)
         {
-            // Both ask the run (the credential checks the assignment with it), so they go together rather than in turn.
-            var inputs = grains.GetGrain<IRunGrain>(assignment.RunId).InputsFor(machineId);
-            var secret = grains.GetGrain<ICredentialGrain>(assignment.CredentialId).ResolveSecret(machineId, assignment.RunId);
+            var runAnswered = false;
             try
             {
-                await Task.WhenAll((Task)inputs, secret);
-                return new AssignmentResponse(assignment.RunId, assignment.FlowId, Json.Parse(await inputs), assignment.RunMode,
-                    new AssignmentCredential(assignment.CredentialId, assignment.Username, await secret), assignment.RunDeadline);
+                var inputs = await grains.GetGrain<IRunGrain>(assignment.RunId).InputsFor(machineId);
+                runAnswered = true;
+                var secret = await grains.GetGrain<ICredentialGrain>(assignment.CredentialId).ResolveSecret(machineId, assignment.RunId);
+                return new AssignmentResponse(assignment.RunId, assignment.FlowId, Json.Parse(inputs), assignment.RunMode,
+                    new AssignmentCredential(assignment.CredentialId, assignment.Username, secret), assignment.RunDeadline);
             }
-            catch (DomainException) when (inputs.Exception?.InnerException is DomainException { Code: DomainErrorCode.NotFound })
+            catch (DomainException ex) when (ex.Code == DomainErrorCode.NotFound && !runAnswered)
             {
                 await grains.GetGrain<IMachineGrain>(machineId).DropMissingRun(assignment.RunId);
                 return null;

@@ -17,6 +17,9 @@ public interface IConnectionGrain : IGrainWithStringKey
     [OneWay]
     Task Break(string reason);
 
+    /// <summary>From its target group: the group's access changed, so the grants read from it before are forgotten.</summary>
+    Task GroupAccessChanged();
+
     /// <summary>From a run: where to queue it and with which credentials; checks the actor may run flows through it.</summary>
     /// <exception cref="DomainException"><see cref="DomainErrorCode.ConnectionBroken"/>, <see cref="DomainErrorCode.Forbidden"/>.</exception>
     [ReadOnly]

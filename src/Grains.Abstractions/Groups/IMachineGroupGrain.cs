@@ -30,6 +30,13 @@ public interface IMachineGroupGrain : IGrainWithStringKey, IRemindable
     /// <summary>The actor's access; null for none.</summary>
     Task<ResourceAccess?> AccessOf(Actor actor);
 
+    /// <summary>
+    /// From a connection that targets this group and keeps the grants it reads: the principal's access (null for none, or
+    /// when the group does not exist). The connection is first kept durably among those told, before any change to the
+    /// group's access is acknowledged, that the grants they keep are stale.
+    /// </summary>
+    Task<ResourceAccess?> WatchedAccessOf(string connectionId, string principalId, bool isAdmin);
+
     /// <summary>The member machines' availability.</summary>
     Task<IReadOnlyList<MachineAvailability>> GetMachines(Actor actor);
 

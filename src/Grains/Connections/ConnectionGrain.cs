@@ -13,8 +13,12 @@ public sealed class ConnectionGrain(
 {
     private const string SystemActor = "system";
     private const int MaxReasonLength = 2_000;
+    private const int MaxKeptGrants = 10_000;
 
     private readonly GridOptions limits = options.Value;
+
+    // Grants read from the target group, which tells this connection when its access changes (GroupAccessChanged).
+    private readonly Dictionary<(string PrincipalId, bool IsAdmin), ResourceAccess> groupGrants = [];
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -68,11 +72,23 @@ public sealed class ConnectionGrain(
     }
 
     /// <inheritdoc />
+    /// <remarks>Not interleaved with routing, so a grant being read when the news came is forgotten too.</remarks>
+    public Task GroupAccessChanged()
+    {
+        groupGrants.Clear();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public async Task<ConnectionRoute> Route(Actor actor)
     {
         RequireExists();
         ThrowIfBroken();
-        if (await DemandTarget(actor, Current) is { } machineGroup)
+        if (Current.GroupId is { } targetGroup)
+        {
+            await DemandOnGroupWithKeptGrant(actor, targetGroup);
+        }
+        else if (await DemandTarget(actor, Current) is { } machineGroup)
         {
             // The machine joined a group and its break notice has not arrived (or was lost). Routing is a read that
             // interleaves with other routes, so the break is recorded by a message to this grain, not written here.
@@ -118,6 +134,30 @@ public sealed class ConnectionGrain(
             return null;
         }
         return (await RunFlowAccess.DemandOnMachine(GrainFactory, actor, connection.MachineId!)).GroupId;
+    }
+
+    /// <summary>
+    /// Demands RunFlow on the target group with the actor's grant as last read from it. The group keeps this connection
+    /// among those it tells of access changes before it answers, so a revoked grant is never used after the revocation
+    /// was acknowledged. No access is not kept: the group is asked each time, and tells a missing group from a refusal.
+    /// </summary>
+    private async Task DemandOnGroupWithKeptGrant(Actor actor, string groupId)
+    {
+        var key = (actor.Id, actor.IsAdmin);
+        if (!groupGrants.TryGetValue(key, out var access))
+        {
+            if (await GrainFactory.GetGrain<IMachineGroupGrain>(groupId).WatchedAccessOf(Id, actor.Id, actor.IsAdmin) is not { } read)
+            {
+                await RunFlowAccess.DemandOnGroup(GrainFactory, actor, groupId);
+                return;
+            }
+            if (groupGrants.Count >= MaxKeptGrants)
+            {
+                groupGrants.Clear();
+            }
+            groupGrants[key] = access = read;
+        }
+        AccessPolicy.Demand(actor, access, GridAction.RunFlow, "group", groupId);
     }
 
     /// <summary>Demands that the actor may use the credential or mapping, and that a credential is usable in connections.</summary>

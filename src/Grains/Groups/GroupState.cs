@@ -31,6 +31,9 @@ public sealed class GroupState
 
     /// <summary>The latest credential plan of each credential or mapping that queued runs use, by source id.</summary>
     public Dictionary<string, CredentialPlan> Plans { get; set; } = [];
+
+    /// <summary>The connections that keep grants read from this group, told when its access changes.</summary>
+    public HashSet<string> AccessWatchers { get; set; } = [];
 }
 
 /// <summary>A member machine: what it reported, and the runs this group placed on it.</summary>

@@ -123,9 +123,11 @@ internal sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         scheduler.Clear();
         var name = Group.Name;
         var principals = Group.Access.Principals();
+        var watchers = Group.AccessWatchers;
         state.State = new GroupState();
         store.DetailsChanged = true;
         await CommitAsync();
+        await GroupAccessWatchers.TellAsync(GrainFactory, watchers);
         await directory.SyncAsync("group", this.GetPrimaryKeyString(), principals, null);
         await audit.RecordAsync(actor.Id, "group.delete", Resource, new { name }, null);
     }
@@ -151,6 +153,7 @@ internal sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         Group.Access.Grant(principalId, access);
         store.DetailsChanged = true;
         await SaveAsync();
+        await GroupAccessWatchers.TellAsync(GrainFactory, Group.AccessWatchers);
         await directory.SyncAsync("group", this.GetPrimaryKeyString(), before, Group.Access.Principals());
         await audit.RecordAsync(actor.Id, "group.share", Resource, null, new { principalId, access });
     }
@@ -164,6 +167,7 @@ internal sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         {
             store.DetailsChanged = true;
             await SaveAsync();
+            await GroupAccessWatchers.TellAsync(GrainFactory, Group.AccessWatchers);
             await directory.SyncAsync("group", this.GetPrimaryKeyString(), before, Group.Access.Principals());
             await audit.RecordAsync(actor.Id, "group.unshare", Resource, new { principalId }, null);
         }
@@ -173,6 +177,20 @@ internal sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         IsSolo
             ? GrainFactory.GetGrain<IMachineGrain>(this.GetPrimaryKeyString()[GroupIds.SoloFor("").Length..]).AccessOf(actor)
             : Task.FromResult(Group.Created ? AccessFor(actor) : null);
+
+    public async Task<ResourceAccess?> WatchedAccessOf(string connectionId, string principalId, bool isAdmin)
+    {
+        if (!Group.Created || IsSolo)
+        {
+            return null;
+        }
+        if (Group.AccessWatchers.Add(connectionId))
+        {
+            store.DetailsChanged = true;
+            await SaveAsync();
+        }
+        return Group.Created ? AccessFor(principalId, isAdmin) : null;
+    }
 
     public Task<IReadOnlyList<MachineAvailability>> GetMachines(Actor actor)
     {
@@ -410,8 +428,10 @@ internal sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         return store.SaveAsync();
     }
 
-    private ResourceAccess? AccessFor(Actor actor) =>
-        Group.Access.Of(actor.Id) ?? (actor.IsAdmin ? ResourceAccess.CoOwner : null);
+    private ResourceAccess? AccessFor(Actor actor) => AccessFor(actor.Id, actor.IsAdmin);
+
+    private ResourceAccess? AccessFor(string principalId, bool isAdmin) =>
+        Group.Access.Of(principalId) ?? (isAdmin ? ResourceAccess.CoOwner : null);
 
     private void DemandVisible(Actor actor)
     {

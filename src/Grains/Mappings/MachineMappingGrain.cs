@@ -15,10 +15,12 @@ public sealed class MachineMappingGrain(
     TimeProvider time) : Grain, IMachineMappingGrain
 {
     /// <summary>
-    /// How long a resolved plan serves further submissions. Resolving asks every listed credential (one call each); a
-    /// burst of submissions shares one resolution instead. Any change to the mapping resolves anew at once.
+    /// How long a resolved plan serves further submissions. Resolving asks every listed credential (one call each), and
+    /// submissions share one resolution instead. Any change to the mapping resolves anew at once. A credential's option
+    /// changes only when it is deleted, and each group leaves deleted credentials out of the plans it takes (it is told of
+    /// each deletion), so reuse only delays a credential created again under a deleted one's id from joining the plan.
     /// </summary>
-    private static readonly TimeSpan PlanReuse = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PlanReuse = TimeSpan.FromSeconds(10);
 
     private readonly GridOptions limits = options.Value;
     private bool creating;
