@@ -162,6 +162,73 @@ public sealed class ConnectionTests(SharedGrid shared)
     }
 
     [Fact]
+    public async Task A_plan_a_connection_kept_gives_way_to_the_mappings_change_even_when_the_mapping_was_deactivated_between()
+    {
+        var grid = shared.NewGrid();
+        var group = await grid.CreateGroupAsync();
+        var server = (await grid.AddMachinesAsync(group, 1, MachineKind.Server, 3))[0];
+        var fallback = await grid.CredentialAsync("fallback");
+        var first = await grid.CredentialAsync("first");
+        var second = await grid.CredentialAsync("second");
+        var mapping = await grid.MappingAsync(fallback, [Map(server, first)]);
+        var id = Ids.New("conn");
+        await grid.Connection(id).Create(grid.Owner, new CreateConnection("mapped", new ConnectionTarget(null, group), null, mapping));
+        var kept = await grid.Connection(id).Route(grid.Owner);
+
+        await grid.Silo.Cluster.DeactivateAsync(grid.Mapping(mapping));
+        await grid.Mapping(mapping).SetMachine(grid.Owner, server, [second]);
+        var changed = await grid.Connection(id).Route(grid.Owner);
+        await grid.Mapping(mapping).RemoveMachine(grid.Owner, server);
+        var removed = await grid.Connection(id).Route(grid.Owner);
+        await grid.Mapping(mapping).Delete(grid.Owner);
+
+        Assert.Equal(["first"], kept.Plan.For(server).Select(o => o.Name));
+        Assert.Equal(["second"], changed.Plan.For(server).Select(o => o.Name));
+        Assert.Equal(["fallback"], removed.Plan.For(server).Select(o => o.Name));
+        Assert.Equal(DomainErrorCode.NotFound, (await Refused(() => grid.Connection(id).Route(grid.Owner))).Code);
+    }
+
+    [Fact]
+    public async Task A_kept_plan_asks_the_mappings_credentials_again_after_ten_seconds()
+    {
+        var grid = shared.NewGrid();
+        var group = await grid.CreateGroupAsync();
+        var server = (await grid.AddMachinesAsync(group, 1, MachineKind.Server, 3))[0];
+        var fallback = await grid.CredentialAsync("fallback");
+        var doomed = await grid.CredentialAsync("doomed");
+        var mapping = await grid.MappingAsync(fallback, [Map(server, doomed, fallback)]);
+        var id = Ids.New("conn");
+        await grid.Connection(id).Create(grid.Owner, new CreateConnection("mapped", new ConnectionTarget(null, group), null, mapping));
+        var kept = await grid.Connection(id).Route(grid.Owner);
+
+        await grid.Credential(doomed).Delete(grid.Owner);
+        var within = await grid.Connection(id).Route(grid.Owner);
+        grid.Clock.Advance(TimeSpan.FromSeconds(10));
+        var after = await grid.Connection(id).Route(grid.Owner);
+
+        Assert.Equal(["doomed", "fallback"], kept.Plan.For(server).Select(o => o.Name));
+        Assert.Equal(["doomed", "fallback"], within.Plan.For(server).Select(o => o.Name));
+        Assert.Equal(["fallback"], after.Plan.For(server).Select(o => o.Name));
+    }
+
+    [Fact]
+    public async Task A_credential_a_connection_kept_is_not_routed_with_once_it_is_deleted_even_when_it_was_deactivated_between()
+    {
+        var grid = shared.NewGrid();
+        var group = await grid.CreateGroupAsync();
+        var credential = await grid.CredentialAsync("robot");
+        var id = Ids.New("conn");
+        await grid.Connection(id).Create(grid.Owner, new CreateConnection("robots", new ConnectionTarget(null, group), credential, null));
+        var kept = await grid.Connection(id).Route(grid.Owner);
+
+        await grid.Silo.Cluster.DeactivateAsync(grid.Credential(credential));
+        await grid.Credential(credential).Delete(grid.Owner);
+
+        Assert.Equal("robot", kept.Plan.Default?.Name);
+        Assert.Equal(DomainErrorCode.NotFound, (await Refused(() => grid.Connection(id).Route(grid.Owner))).Code);
+    }
+
+    [Fact]
     public async Task A_credential_not_usable_in_connections_is_refused()
     {
         var grid = shared.NewGrid();

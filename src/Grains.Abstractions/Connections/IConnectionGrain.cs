@@ -17,8 +17,19 @@ public interface IConnectionGrain : IGrainWithStringKey
     [OneWay]
     Task Break(string reason);
 
-    /// <summary>From its target group: the group's access changed, so the grants read from it before are forgotten.</summary>
+    /// <summary>
+    /// From its target group: the group's access changed, so the grants read from it before are forgotten. Interleaves
+    /// with routing, so a group never waits on a connection that waits on it.
+    /// </summary>
+    [AlwaysInterleave]
     Task GroupAccessChanged();
+
+    /// <summary>
+    /// From its mapping or credential: the mapping changed or either was deleted, so the plan kept from it is forgotten.
+    /// Interleaves like <see cref="GroupAccessChanged"/>.
+    /// </summary>
+    [AlwaysInterleave]
+    Task PlanSourceChanged();
 
     /// <summary>From a run: where to queue it and with which credentials; checks the actor may run flows through it.</summary>
     /// <exception cref="DomainException"><see cref="DomainErrorCode.ConnectionBroken"/>, <see cref="DomainErrorCode.Forbidden"/>.</exception>

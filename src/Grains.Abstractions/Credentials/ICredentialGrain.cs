@@ -34,6 +34,12 @@ public interface ICredentialGrain : IGrainWithStringKey
     [ReadOnly]
     Task<CredentialOption> OptionForConnections();
 
+    /// <summary>
+    /// From a connection that keeps the option: as <see cref="OptionForConnections"/>, with the connection first kept
+    /// durably among those told, before the credential's deletion is acknowledged, that the option they keep is gone.
+    /// </summary>
+    Task<CredentialOption> WatchedOption(string connectionId);
+
     /// <summary>From a mapping: grants a share because the mapping it belongs to was shared (never lowers existing access).</summary>
     Task GrantFromMapping(string principalId, ResourceAccess access);
 

@@ -45,6 +45,12 @@ public interface IMachineMappingGrain : IGrainWithStringKey
     Task<CredentialPlan> Plan();
 
     /// <summary>
+    /// From a connection that keeps the plan: the plan, and until when it may be kept. The connection is first kept
+    /// durably among those told, before any change to the mapping is acknowledged, that the plan they keep is stale.
+    /// </summary>
+    Task<KeptPlan> WatchedPlan(string connectionId);
+
+    /// <summary>
     /// Whether the mapping exists or is being created (its machine claims are in flight). A pure read that interleaves with
     /// any call, so a machine may ask it about the mapping holding its claim, and a mapping may ask it about another.
     /// </summary>

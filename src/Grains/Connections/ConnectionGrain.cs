@@ -9,7 +9,8 @@ namespace MachineGrid.Grains;
 public sealed class ConnectionGrain(
     [PersistentState("connection")] IPersistentState<ConnectionState> state,
     AuditTrail audit,
-    IOptions<GridOptions> options) : Grain, IConnectionGrain
+    IOptions<GridOptions> options,
+    TimeProvider time) : Grain, IConnectionGrain
 {
     private const string SystemActor = "system";
     private const int MaxReasonLength = 2_000;
@@ -17,8 +18,12 @@ public sealed class ConnectionGrain(
 
     private readonly GridOptions limits = options.Value;
 
-    // Grants read from the target group, which tells this connection when its access changes (GroupAccessChanged).
+    // Grants read from the target group, and the plan read from the credential or mapping; each tells this connection
+    // when what it keeps changes. A read in flight when such news comes serves its own route but is not kept: the epochs.
     private readonly Dictionary<(string PrincipalId, bool IsAdmin), ResourceAccess> groupGrants = [];
+    private long groupEpoch;
+    private KeptPlan? keptPlan;
+    private long planEpoch;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -72,10 +77,18 @@ public sealed class ConnectionGrain(
     }
 
     /// <inheritdoc />
-    /// <remarks>Not interleaved with routing, so a grant being read when the news came is forgotten too.</remarks>
     public Task GroupAccessChanged()
     {
+        groupEpoch++;
         groupGrants.Clear();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task PlanSourceChanged()
+    {
+        planEpoch++;
+        keptPlan = null;
         return Task.CompletedTask;
     }
 
@@ -97,10 +110,7 @@ public sealed class ConnectionGrain(
             throw new DomainException(DomainErrorCode.ConnectionBroken, $"Connection '{Current.Name}' is broken: {reason}");
         }
         var groupId = Current.GroupId ?? GroupIds.SoloFor(Current.MachineId!);
-        var plan = Current.CredentialId is { } credentialId
-            ? new CredentialPlan(credentialId, await GrainFactory.GetGrain<ICredentialGrain>(credentialId).OptionForConnections(), new Dictionary<string, IReadOnlyList<CredentialOption>>())
-            : await GrainFactory.GetGrain<IMachineMappingGrain>(Current.MappingId!).Plan();
-        return new ConnectionRoute(groupId, plan, Current.MappingId is not null);
+        return new ConnectionRoute(groupId, await PlanAsync(), Current.MappingId is not null);
     }
 
     private ConnectionState New(Actor actor, CreateConnection request)
@@ -146,6 +156,7 @@ public sealed class ConnectionGrain(
         var key = (actor.Id, actor.IsAdmin);
         if (!groupGrants.TryGetValue(key, out var access))
         {
+            var epoch = groupEpoch;
             if (await GrainFactory.GetGrain<IMachineGroupGrain>(groupId).WatchedAccessOf(Id, actor.Id, actor.IsAdmin) is not { } read)
             {
                 await RunFlowAccess.DemandOnGroup(GrainFactory, actor, groupId);
@@ -155,9 +166,36 @@ public sealed class ConnectionGrain(
             {
                 groupGrants.Clear();
             }
-            groupGrants[key] = access = read;
+            if (epoch == groupEpoch)
+            {
+                groupGrants[key] = read;
+            }
+            access = read;
         }
         AccessPolicy.Demand(actor, access, GridAction.RunFlow, "group", groupId);
+    }
+
+    /// <summary>
+    /// The plan of the credential or mapping, kept until its source says it changed, or, for a mapping, until it asks its
+    /// credentials again. A credential's option changes only when it is deleted.
+    /// </summary>
+    private async Task<CredentialPlan> PlanAsync()
+    {
+        if (keptPlan is { } kept && time.GetUtcNow() < kept.KeepUntil)
+        {
+            return kept.Plan;
+        }
+        var epoch = planEpoch;
+        var read = Current.CredentialId is { } credentialId
+            ? new KeptPlan(
+                new CredentialPlan(credentialId, await GrainFactory.GetGrain<ICredentialGrain>(credentialId).WatchedOption(Id), new Dictionary<string, IReadOnlyList<CredentialOption>>()),
+                DateTimeOffset.MaxValue)
+            : await GrainFactory.GetGrain<IMachineMappingGrain>(Current.MappingId!).WatchedPlan(Id);
+        if (epoch == planEpoch)
+        {
+            keptPlan = read;
+        }
+        return read.Plan;
     }
 
     /// <summary>Demands that the actor may use the credential or mapping, and that a credential is usable in connections.</summary>

@@ -75,6 +75,7 @@ public sealed class CredentialGrain(
         var principals = Current.Access.Principals();
         var deleted = new CredentialOption(Id, Current.Name, Current.Username);
         await Task.WhenAll(Current.Queues.Select(groupId => GrainFactory.GetGrain<IMachineGroupGrain>(groupId).CredentialDeleted(deleted)));
+        await Task.WhenAll(Current.Connections.Select(id => GrainFactory.GetGrain<IConnectionGrain>(id).PlanSourceChanged()));
         await deletedCredentials.AddAsync(Id);
         await state.ClearStateAsync();
         await directory.SyncAsync("credential", Id, principals, null);
@@ -167,6 +168,18 @@ public sealed class CredentialGrain(
         };
         await state.SaveAsync(Current with { Failures = failures });
         await audit.RecordAsync(machineId, "credential.failure", Resource, before, FailureSummary(Current));
+    }
+
+    /// <inheritdoc />
+    public async Task<CredentialOption> WatchedOption(string connectionId)
+    {
+        var option = await OptionForConnections();
+        Validate.Id(connectionId, "connectionId");
+        if (!Current.Connections.Contains(connectionId, StringComparer.Ordinal))
+        {
+            await state.SaveAsync(Current with { Connections = [.. Current.Connections, connectionId] });
+        }
+        return option;
     }
 
     /// <inheritdoc />

@@ -27,6 +27,9 @@ public sealed record CredentialState
     /// <summary>The queues (groups, or machines' own queues) that took runs which may use it; each is told when it is deleted.</summary>
     public IReadOnlyList<string> Queues { get; init; } = [];
 
+    /// <summary>The connections that keep this credential's option, told when it is deleted.</summary>
+    public IReadOnlyList<string> Connections { get; init; } = [];
+
     /// <summary>Machine id → the failure the machine reported, until a co-owner clears it.</summary>
     public IReadOnlyDictionary<string, CredentialFailure> Failures { get; init; } = new Dictionary<string, CredentialFailure>();
 }

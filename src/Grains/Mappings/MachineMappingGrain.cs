@@ -71,6 +71,7 @@ public sealed class MachineMappingGrain(
             await MachineClaims.ReleaseAll(GrainFactory, Id, [machineId]);
             throw;
         }
+        await TellWatchersAsync(Current.PlanWatchers);
         await ShareNewCredentials(before);
         await audit.RecordAsync(actor.Id, "mapping.set-machine", Resource, Summary(before), Summary(Current));
         return View(actor);
@@ -88,6 +89,7 @@ public sealed class MachineMappingGrain(
         }
         var machines = before.Machines.Where(m => m.Key != machineId).ToDictionary();
         await state.SaveAsync(before with { Machines = machines });
+        await TellWatchersAsync(Current.PlanWatchers);
         await MachineClaims.ReleaseAll(GrainFactory, Id, [machineId]);
         await audit.RecordAsync(actor.Id, "mapping.remove-machine", Resource, Summary(before), Summary(Current));
         return View(actor);
@@ -100,6 +102,7 @@ public sealed class MachineMappingGrain(
         Demand(actor, GridAction.EditCredential);
         var before = Current;
         await state.ClearStateAsync();
+        await TellWatchersAsync(before.PlanWatchers);
         await directory.SyncAsync("mapping", Id, before.Access.Principals(), null);
         await MachineClaims.ReleaseAll(GrainFactory, Id, before.Machines.Keys);
         await audit.RecordAsync(actor.Id, "mapping.delete", Resource, Summary(before), null);
@@ -190,6 +193,19 @@ public sealed class MachineMappingGrain(
         var plan = new CredentialPlan(Id, options.GetValueOrDefault(mapping.DefaultCredentialId), perMachine);
         cachedPlan = (mapping, now, plan);
         return plan;
+    }
+
+    /// <inheritdoc />
+    public async Task<KeptPlan> WatchedPlan(string connectionId)
+    {
+        RequireExists();
+        Validate.Id(connectionId, "connectionId");
+        if (!Current.PlanWatchers.Contains(connectionId, StringComparer.Ordinal))
+        {
+            await state.SaveAsync(Current with { PlanWatchers = [.. Current.PlanWatchers, connectionId] });
+        }
+        var plan = await Plan();
+        return new KeptPlan(plan, cachedPlan!.Value.At + PlanReuse);
     }
 
     /// <inheritdoc />
@@ -306,6 +322,10 @@ public sealed class MachineMappingGrain(
     }
 
     /// <summary>Options of the credentials that still exist and are usable in connections.</summary>
+    /// <summary>Awaited after a change is written and before it is acknowledged, so no connection routes with a plan it replaced.</summary>
+    private Task TellWatchersAsync(IEnumerable<string> connectionIds) =>
+        Task.WhenAll(connectionIds.Select(id => GrainFactory.GetGrain<IConnectionGrain>(id).PlanSourceChanged()));
+
     private async Task<Dictionary<string, CredentialOption>> Options(IEnumerable<string> credentialIds)
     {
         var options = await Task.WhenAll(credentialIds.Select(TryOption));

@@ -18,6 +18,9 @@ public sealed record MappingState
     /// <summary>Owner and shares.</summary>
     public AccessList Access { get; init; } = new();
 
+    /// <summary>The connections that keep this mapping's plan, told when it changes.</summary>
+    public IReadOnlyList<string> PlanWatchers { get; init; } = [];
+
     /// <summary>Every credential the mapping lists: the default first, then each machine's, without repeats.</summary>
     public IReadOnlyList<string> CredentialIds() => [.. Machines.Values.SelectMany(ids => ids).Prepend(DefaultCredentialId).Distinct(StringComparer.Ordinal)];
 }
