@@ -83,13 +83,7 @@ public sealed class ConnectionTests(SharedGrid shared)
     [Fact]
     public async Task Routing_checks_access_to_the_target_again()
     {
-        var grid = shared.NewGrid();
-        var group = await grid.CreateGroupAsync();
-        var credential = await grid.CredentialAsync("robot");
-        var id = Ids.New("conn");
-        await grid.Connection(id).Create(grid.Owner, new CreateConnection("robots", new ConnectionTarget(null, group), credential, null));
-        var user = Actors.User();
-        await grid.Group(group).Share(grid.Owner, user.Id, ResourceAccess.User);
+        var (grid, group, credential, id, user) = await GroupConnectionSharedWithUserAsync();
         var route = await grid.Connection(id).Route(user);
 
         await grid.Group(group).Unshare(grid.Owner, user.Id);
@@ -105,13 +99,7 @@ public sealed class ConnectionTests(SharedGrid shared)
     [Fact]
     public async Task A_grant_a_connection_kept_is_not_used_after_it_is_revoked_even_when_the_group_was_deactivated_between()
     {
-        var grid = shared.NewGrid();
-        var group = await grid.CreateGroupAsync();
-        var credential = await grid.CredentialAsync("robot");
-        var id = Ids.New("conn");
-        await grid.Connection(id).Create(grid.Owner, new CreateConnection("robots", new ConnectionTarget(null, group), credential, null));
-        var user = Actors.User();
-        await grid.Group(group).Share(grid.Owner, user.Id, ResourceAccess.User);
+        var (grid, group, _, id, user) = await GroupConnectionSharedWithUserAsync();
         var kept = await grid.Connection(id).Route(user);
         var again = await grid.Connection(id).Route(user);
 
@@ -127,13 +115,7 @@ public sealed class ConnectionTests(SharedGrid shared)
     [Fact]
     public async Task Routing_to_a_group_deleted_after_a_grant_was_kept_is_refused_as_not_found()
     {
-        var grid = shared.NewGrid();
-        var group = await grid.CreateGroupAsync();
-        var credential = await grid.CredentialAsync("robot");
-        var id = Ids.New("conn");
-        await grid.Connection(id).Create(grid.Owner, new CreateConnection("robots", new ConnectionTarget(null, group), credential, null));
-        var user = Actors.User();
-        await grid.Group(group).Share(grid.Owner, user.Id, ResourceAccess.User);
+        var (grid, group, _, id, user) = await GroupConnectionSharedWithUserAsync();
         await grid.Connection(id).Route(user);
 
         await grid.Group(group).Delete(grid.Owner);
@@ -171,8 +153,7 @@ public sealed class ConnectionTests(SharedGrid shared)
         var first = await grid.CredentialAsync("first");
         var second = await grid.CredentialAsync("second");
         var mapping = await grid.MappingAsync(fallback, [Map(server, first)]);
-        var id = Ids.New("conn");
-        await grid.Connection(id).Create(grid.Owner, new CreateConnection("mapped", new ConnectionTarget(null, group), null, mapping));
+        var id = await MappedConnectionAsync(grid, group, mapping);
         var kept = await grid.Connection(id).Route(grid.Owner);
 
         await grid.Silo.Cluster.DeactivateAsync(grid.Mapping(mapping));
@@ -197,8 +178,7 @@ public sealed class ConnectionTests(SharedGrid shared)
         var fallback = await grid.CredentialAsync("fallback");
         var doomed = await grid.CredentialAsync("doomed");
         var mapping = await grid.MappingAsync(fallback, [Map(server, doomed, fallback)]);
-        var id = Ids.New("conn");
-        await grid.Connection(id).Create(grid.Owner, new CreateConnection("mapped", new ConnectionTarget(null, group), null, mapping));
+        var id = await MappedConnectionAsync(grid, group, mapping);
         var kept = await grid.Connection(id).Route(grid.Owner);
 
         await grid.Credential(doomed).Delete(grid.Owner);
@@ -214,11 +194,7 @@ public sealed class ConnectionTests(SharedGrid shared)
     [Fact]
     public async Task A_credential_a_connection_kept_is_not_routed_with_once_it_is_deleted_even_when_it_was_deactivated_between()
     {
-        var grid = shared.NewGrid();
-        var group = await grid.CreateGroupAsync();
-        var credential = await grid.CredentialAsync("robot");
-        var id = Ids.New("conn");
-        await grid.Connection(id).Create(grid.Owner, new CreateConnection("robots", new ConnectionTarget(null, group), credential, null));
+        var (grid, _, credential, id, _) = await GroupConnectionSharedWithUserAsync();
         var kept = await grid.Connection(id).Route(grid.Owner);
 
         await grid.Silo.Cluster.DeactivateAsync(grid.Credential(credential));
@@ -302,5 +278,25 @@ public sealed class ConnectionTests(SharedGrid shared)
         Assert.Equal(["connection.break", "connection.create"], entries.Keys.Order());
         Assert.Equal(grid.Owner.Id, entries["connection.create"].ActorId);
         Assert.Contains("Broken", entries["connection.break"].After);
+    }
+
+    /// <summary>A group, a credential, a connection of the owner's to the group with it, and a user the group is shared with.</summary>
+    private async Task<(Grid Grid, string Group, string Credential, string Connection, Actor User)> GroupConnectionSharedWithUserAsync()
+    {
+        var grid = shared.NewGrid();
+        var group = await grid.CreateGroupAsync();
+        var credential = await grid.CredentialAsync("robot");
+        var id = Ids.New("conn");
+        await grid.Connection(id).Create(grid.Owner, new CreateConnection("robots", new ConnectionTarget(null, group), credential, null));
+        var user = Actors.User();
+        await grid.Group(group).Share(grid.Owner, user.Id, ResourceAccess.User);
+        return (grid, group, credential, id, user);
+    }
+
+    private static async Task<string> MappedConnectionAsync(Grid grid, string group, string mapping)
+    {
+        var id = Ids.New("conn");
+        await grid.Connection(id).Create(grid.Owner, new CreateConnection("mapped", new ConnectionTarget(null, group), null, mapping));
+        return id;
     }
 }
