@@ -170,7 +170,10 @@ internal sealed class MachineGroupGrain : Grain, IMachineGroupGrain
             await GroupAccessWatchers.TellAsync(GrainFactory, Group.AccessWatchers);
             await directory.SyncAsync("group", this.GetPrimaryKeyString(), before, Group.Access.Principals());
             await audit.RecordAsync(actor.Id, "group.unshare", Resource, new { principalId }, null);
+            return;
         }
+        // A retry after telling the connections failed (the share was already gone): tell them again.
+        await GroupAccessWatchers.TellAsync(GrainFactory, Group.AccessWatchers);
     }
 
     public Task<ResourceAccess?> AccessOf(Actor actor) =>
