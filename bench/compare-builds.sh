@@ -43,17 +43,16 @@ for round in $(seq 1 "$rounds"); do
     cs=$(pg_fresh_database "run$n")
     line=$(dotnet "${dlls[$b]}" "$@" --storage postgres --postgres "$cs" | grep '^{"scenario"' | tail -n 1)
     pg_drop_database "run$n"
-    echo "round $round ${revs[$b]}: $line"
-    printf '%s\t%s\n' "${revs[$b]}" "$line" >>"$results"
+    record_run "$results" "$round" "${revs[$b]}" "$line"
   done
 done
 
 python3 - "$results" <<'PY'
-import json, statistics, sys
-by = {}
-for l in open(sys.argv[1]):
-    rev, js = l.rstrip("\n").split("\t", 1)
-    by.setdefault(rev, []).append(json.loads(js))
+import statistics, sys
+sys.dont_write_bytecode = True
+sys.path.insert(0, "bench")
+from compare_results import load
+by = load(sys.argv[1])
 for rev, rs in by.items():
     fields = [k for k in ("runsPerSecond", "assignP99Ms", "handoffP50Ms", "handoffP99Ms") if k in rs[0]]
     print(f"{rev:20} " + "; ".join(f"{k} median {statistics.median(r[k] for r in rs):.1f} ({', '.join(f'{r[k]:.1f}' for r in rs)})" for k in fields))

@@ -43,17 +43,16 @@ for round in 1 2 3; do
     line=$(dotnet "$bench" lifecycle "${extra[@]}" "${store[@]}" --groups 20 --machines-per-group 50 \
       --runs "$runs" --warmup "$warmup" | grep "^{\"scenario\"" | tail -n 1)
     pg_drop_database "run$n"
-    echo "round $round $mode: $line"
-    printf '%s\t%s\n' "$mode" "$line" >>"$results"
+    record_run "$results" "$round" "$mode" "$line"
   done
 done
 
 python3 - "$results" <<'PY'
-import json, statistics, sys
-by = {}
-for l in open(sys.argv[1]):
-    mode, js = l.rstrip("\n").split("\t", 1)
-    by.setdefault(mode, []).append(json.loads(js))
+import statistics, sys
+sys.dont_write_bytecode = True
+sys.path.insert(0, "bench")
+from compare_results import load
+by = load(sys.argv[1])
 med = lambda rs, k: statistics.median(r[k] for r in rs)
 base = med(by["baseline"], "runsPerSecond") if "baseline" in by else None
 for mode, rs in by.items():

@@ -1,4 +1,4 @@
-# Sourced by the comparison scripts: one throwaway PostgreSQL server (fsync on) in a folder, and a fresh database per
+# Sourced by the comparison scripts: one throwaway PostgreSQL server (fsync on) in a folder, a fresh database per
 # benchmark run that is dropped after it.
 #   pg_start DIR            starts a server with its data in DIR/data (DIR must exist)
 #   pg_stop                 stops it at once
@@ -36,4 +36,11 @@ pg_fresh_database() {
 
 pg_drop_database() {
   pg_psql -c "drop database $1 with (force)" -c "checkpoint" >/dev/null
+}
+
+# record_run RESULTS ROUND LABEL LINE: prints a run's JSON line and appends it to the results file that
+# bench/compare_results.py reads.
+record_run() {
+  echo "round $2 $3: $4"
+  printf '%s\t%s\n' "$3" "$4" >>"$1"
 }

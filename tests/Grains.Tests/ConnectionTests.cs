@@ -126,10 +126,7 @@ public sealed class ConnectionTests(SharedGrid shared)
     [Fact]
     public async Task A_connection_through_a_mapping_routes_with_the_mappings_plan()
     {
-        var grid = shared.NewGrid();
-        var group = await grid.CreateGroupAsync();
-        var server = (await grid.AddMachinesAsync(group, 1, MachineKind.Server, 3))[0];
-        var fallback = await grid.CredentialAsync("fallback");
+        var (grid, group, server, fallback) = await GroupWithServerAsync();
         var mapped = await grid.CredentialAsync("mapped");
         var mapping = await grid.MappingAsync(fallback, [Map(server, mapped)]);
         var id = Ids.New("conn");
@@ -146,10 +143,7 @@ public sealed class ConnectionTests(SharedGrid shared)
     [Fact]
     public async Task A_plan_a_connection_kept_gives_way_to_the_mappings_change_even_when_the_mapping_was_deactivated_between()
     {
-        var grid = shared.NewGrid();
-        var group = await grid.CreateGroupAsync();
-        var server = (await grid.AddMachinesAsync(group, 1, MachineKind.Server, 3))[0];
-        var fallback = await grid.CredentialAsync("fallback");
+        var (grid, group, server, fallback) = await GroupWithServerAsync();
         var first = await grid.CredentialAsync("first");
         var second = await grid.CredentialAsync("second");
         var mapping = await grid.MappingAsync(fallback, [Map(server, first)]);
@@ -172,10 +166,7 @@ public sealed class ConnectionTests(SharedGrid shared)
     [Fact]
     public async Task A_kept_plan_asks_the_mappings_credentials_again_after_ten_seconds()
     {
-        var grid = shared.NewGrid();
-        var group = await grid.CreateGroupAsync();
-        var server = (await grid.AddMachinesAsync(group, 1, MachineKind.Server, 3))[0];
-        var fallback = await grid.CredentialAsync("fallback");
+        var (grid, group, server, fallback) = await GroupWithServerAsync();
         var doomed = await grid.CredentialAsync("doomed");
         var mapping = await grid.MappingAsync(fallback, [Map(server, doomed, fallback)]);
         var id = await MappedConnectionAsync(grid, group, mapping);
@@ -291,6 +282,15 @@ public sealed class ConnectionTests(SharedGrid shared)
         var user = Actors.User();
         await grid.Group(group).Share(grid.Owner, user.Id, ResourceAccess.User);
         return (grid, group, credential, id, user);
+    }
+
+    /// <summary>A group with one Server machine of 3 sessions, and a credential named "fallback" for mappings to default to.</summary>
+    private async Task<(Grid Grid, string Group, string Server, string Fallback)> GroupWithServerAsync()
+    {
+        var grid = shared.NewGrid();
+        var group = await grid.CreateGroupAsync();
+        var server = (await grid.AddMachinesAsync(group, 1, MachineKind.Server, 3))[0];
+        return (grid, group, server, await grid.CredentialAsync("fallback"));
     }
 
     private static async Task<string> MappedConnectionAsync(Grid grid, string group, string mapping)
