@@ -40,6 +40,19 @@ internal sealed class GroupPlans(Func<GroupState> group)
         return remaining;
     }
 
+    /// <summary>
+    /// The plan without credentials that were deleted. Each credential that no plan here offered yet is first handed to
+    /// <paramref name="track"/>, which asks the credential to tell the group when it is deleted and answers false when
+    /// it already is.
+    /// </summary>
+    public async Task<CredentialPlan> WithoutDeletedAsync(CredentialPlan plan, Func<CredentialOption, Task<bool>> track)
+    {
+        var untracked = Untracked(plan);
+        var deletionsBefore = DeletionCount;
+        var tracked = await Task.WhenAll(untracked.Select(track));
+        return WithoutDeleted(plan, untracked.Where((_, i) => !tracked[i]), deletionsBefore);
+    }
+
     /// <summary>Keeps the plan for its source; returns whether it differs from the one kept before.</summary>
     public bool Keep(CredentialPlan plan)
     {

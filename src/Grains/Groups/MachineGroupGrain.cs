@@ -136,7 +136,7 @@ internal sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     {
         EnsureCreated();
         AccessPolicy.Demand(actor, AccessFor(actor), GridAction.EditGroup, "group", this.GetPrimaryKeyString());
-        ValidatePassword(newPassword);
+        GroupAdmission.ValidatePassword(newPassword);
         Group.Password = GroupPassword.Create(newPassword, Limits.PasswordIterations);
         store.DetailsChanged = true;
         await SaveAsync();
@@ -224,19 +224,7 @@ internal sealed class MachineGroupGrain : Grain, IMachineGroupGrain
             return;
         }
         AccessPolicy.Demand(actor, AccessFor(actor), GridAction.AddMachineToGroup, "group", this.GetPrimaryKeyString());
-        ValidatePassword(password);
-        if (Group.Password is null)
-        {
-            Group.Password = GroupPassword.Create(password, Limits.PasswordIterations);
-        }
-        else if (!Group.Password.Matches(password))
-        {
-            throw new DomainException(DomainErrorCode.WrongGroupPassword, $"The password for group {Group.Name} is wrong.");
-        }
-        if (Group.Members.Count >= Limits.MaxMachinesPerGroup)
-        {
-            throw new DomainException(DomainErrorCode.GroupFull, $"Group {Group.Name} already has {Limits.MaxMachinesPerGroup} machines, its maximum.");
-        }
+        GroupAdmission.Admit(Group, password, Limits);
         Attach(machine);
         await CommitAsync();
         await audit.RecordAsync(actor.Id, "group.machine.add", Resource, null, new { machine.MachineId, machine.Name });
@@ -287,7 +275,7 @@ internal sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         var plan = run.Plan;
         if (!plans.Holds(plan))
         {
-            plan = await WithoutDeletedCredentialsAsync(plan);
+            plan = await plans.WithoutDeletedAsync(plan, o => GrainFactory.GetGrain<ICredentialGrain>(o.CredentialId).TrackQueue(this.GetPrimaryKeyString()));
             if (scheduler.Holds(run.RunId))
             {
                 return;
@@ -316,43 +304,15 @@ internal sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         }
     }
 
-    /// <summary>
-    /// The plan without credentials that were deleted. A credential that no plan here offered yet is first tracked by the
-    /// credential, which then tells this group when it is deleted; one already deleted is left out.
-    /// </summary>
-    private async Task<CredentialPlan> WithoutDeletedCredentialsAsync(CredentialPlan plan)
-    {
-        var untracked = plans.Untracked(plan);
-        var deletionsBefore = plans.DeletionCount;
-        var tracked = await Task.WhenAll(untracked.Select(o => GrainFactory.GetGrain<ICredentialGrain>(o.CredentialId).TrackQueue(this.GetPrimaryKeyString())));
-        return plans.WithoutDeleted(plan, untracked.Where((_, i) => !tracked[i]), deletionsBefore);
-    }
-
     public Task<IReadOnlyList<PlacedRun>> RunsOn(string machineId) => Task.FromResult(scheduler.RunsOn(machineId));
 
     public Task<RunPlacement?> PlacementOf(string runId) => Task.FromResult(scheduler.PlacementOf(runId));
 
-    public async Task RunStarted(string runId, string machineId)
-    {
-        if (scheduler.Start(runId, machineId))
-        {
-            await CommitAsync();
-        }
-    }
+    public Task RunStarted(string runId, string machineId) => scheduler.Start(runId, machineId) ? CommitAsync() : Task.CompletedTask;
 
-    public async Task RunEnded(string runId)
-    {
-        if (scheduler.End(runId))
-        {
-            await CommitAsync();
-        }
-    }
+    public Task RunEnded(string runId) => scheduler.End(runId) ? CommitAsync() : Task.CompletedTask;
 
-    public async Task Remove(string runId)
-    {
-        scheduler.Remove(runId);
-        await CommitAsync();
-    }
+    public Task Remove(string runId) => CommitAsync(() => scheduler.Remove(runId));
 
     public async Task DropMissingRun(string runId)
     {
@@ -361,17 +321,9 @@ internal sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         await store.DeleteRowAsync(runId);
     }
 
-    public async Task Reprioritize(string runId, RunPriority priority)
-    {
-        scheduler.Reprioritize(runId, priority);
-        await CommitAsync();
-    }
+    public Task Reprioritize(string runId, RunPriority priority) => CommitAsync(() => scheduler.Reprioritize(runId, priority));
 
-    public async Task MoveToTop(string runId)
-    {
-        scheduler.MoveToTop(runId);
-        await CommitAsync();
-    }
+    public Task MoveToTop(string runId) => CommitAsync(() => scheduler.MoveToTop(runId));
 
     public async Task CredentialFailed(string machineId, string credentialId)
     {
@@ -409,6 +361,12 @@ internal sealed class MachineGroupGrain : Grain, IMachineGroupGrain
     {
         Group.Members[machine.MachineId] = new MemberState { Machine = machine };
         store.DetailsChanged = true;
+    }
+
+    private Task CommitAsync(Action change)
+    {
+        change();
+        return CommitAsync();
     }
 
     /// <summary>Schedules, writes, then announces: nothing is announced that is not durable.</summary>
@@ -453,18 +411,5 @@ internal sealed class MachineGroupGrain : Grain, IMachineGroupGrain
         }
     }
 
-    private static void ValidatePassword(string? password) =>
-        DomainException.Require(password is { Length: >= 8 and <= 256 }, "The group password must be 8 to 256 characters.");
-
-    private GroupView View(Actor actor) => new(
-        this.GetPrimaryKeyString(),
-        Group.Name,
-        Group.Description,
-        Group.Members.Count,
-        scheduler.Runs.Assigned.Count,
-        scheduler.Runs.Queued.Count,
-        AccessFor(actor),
-        Group.Access.Owner ?? new PrincipalRef("", ""),
-        Group.Maintenance,
-        Group.Password is not null);
+    private GroupView View(Actor actor) => GroupViews.Of(this.GetPrimaryKeyString(), Group, scheduler.Runs, AccessFor(actor));
 }

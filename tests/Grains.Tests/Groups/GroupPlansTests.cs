@@ -38,6 +38,29 @@ public sealed class GroupPlansTests
         Assert.Equal(DomainErrorCode.NotFound, refused.Code);
     }
 
+    [Fact]
+    public async Task Only_untracked_credentials_are_tracked_and_those_found_deleted_or_deleted_meanwhile_are_left_out()
+    {
+        var third = new CredentialOption("c-3", "third", "third");
+        plans.Keep(PlanOf("s-1", First));
+        var asked = new List<string>();
+
+        var remaining = await plans.WithoutDeletedAsync(PlanOf("s-2", First, Second, third), async option =>
+        {
+            asked.Add(option.CredentialId);
+            await Task.Yield();
+            // c-3 is deleted while its tracking call is under way; c-2 is found already deleted.
+            if (option.CredentialId == "c-3")
+            {
+                plans.RecordDeletion("c-3");
+            }
+            return option.CredentialId != "c-2";
+        });
+
+        Assert.Equal(["c-2", "c-3"], asked.Order());
+        Assert.Equal([First], remaining.Options());
+    }
+
     private static CredentialPlan PlanOf(string source, params CredentialOption[] options) =>
         new(source, null, new Dictionary<string, IReadOnlyList<CredentialOption>> { ["m-1"] = options });
 }
