@@ -19,11 +19,11 @@ internal sealed class MachineGrain(
 {
     private const string LivenessReminder = "liveness";
 
-    // Orleans deactivates a grain only once its running calls end, waits included: short slices keep a deactivation
-    // (idle collection, a stopping silo) from waiting long on a long-poll.
-    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
-
     private readonly MachineInbox inbox = new(() => state.State);
+
+    private readonly MachineSettings settings = new(() => state.State, options.Value);
+
+    private readonly MachineHeartbeats heartbeats = new(() => state.State, options.Value);
 
     private MachineRunReports? reports;
 
@@ -74,13 +74,7 @@ internal sealed class MachineGrain(
         {
             throw new DomainException(DomainErrorCode.AlreadyExists, $"Machine {Id} is already registered.");
         }
-        Machine.Name = Validate.Name(request.Name, "name", Limits.MaxNameLength);
-        Machine.Description = Validate.Optional(request.Description, "description", Limits.MaxDescriptionLength);
-        Machine.Kind = Validate.Enum(request.Kind, "kind");
-        Machine.MaxSessions = Sessions(request.Kind, request.MaxSessions ?? 1);
-        Machine.AgentVersion = Validate.Name(request.AgentVersion, "agentVersion", 100);
-        Machine.Os = Validate.Name(request.Os, "os", Limits.MaxNameLength);
-        Machine.Fingerprint = Validate.Name(request.Fingerprint, "fingerprint", 512);
+        settings.Register(request);
         var key = MachineKeys.New(Id);
         Machine.KeyHash = MachineKeys.Hash(key);
         Machine.Access.Owner = actor.Ref;
@@ -103,12 +97,7 @@ internal sealed class MachineGrain(
         EnsureCreated();
         var access = await DemandAsync(actor, GridAction.EditMachine);
         var before = new { Machine.Description, Machine.Maintenance, Machine.MaxSessions };
-        // Everything is validated before anything changes: a refused update must leave no trace in the activation.
-        var description = request.Description is null ? Machine.Description : Validate.Optional(request.Description, "description", Limits.MaxDescriptionLength);
-        var maxSessions = request.MaxSessions is { } sessions ? Sessions(Machine.Kind, sessions) : Machine.MaxSessions;
-        Machine.Description = description;
-        Machine.MaxSessions = maxSessions;
-        Machine.Maintenance = request.Maintenance ?? Machine.Maintenance;
+        settings.Update(request);
         await SaveAndReportAsync();
         await audit.RecordAsync(actor.Id, "machine.update", Resource, before, new { Machine.Description, Machine.Maintenance, Machine.MaxSessions });
         return View(access);
@@ -119,10 +108,7 @@ internal sealed class MachineGrain(
         EnsureCreated();
         await DemandAsync(actor, GridAction.DeleteMachine);
         await GrainFactory.GetGrain<IMachineGroupGrain>(QueueGroupId).RemoveMachine(Id);
-        if (await this.GetReminder(LivenessReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
+        await StopLivenessReminderAsync();
         var name = Machine.Name;
         var principals = Machine.Access.Principals();
         await state.ClearStateAsync();
@@ -210,28 +196,8 @@ internal sealed class MachineGrain(
     public async Task<MachineView> Heartbeat(AgentHeartbeat heartbeat)
     {
         EnsureCreated();
-        var instance = heartbeat.AgentInstanceId is null ? null : Validate.Id(heartbeat.AgentInstanceId, "agentInstanceId");
-        if (heartbeat.Fingerprint is { } fingerprint && fingerprint != Machine.Fingerprint)
-        {
-            throw new DomainException(DomainErrorCode.MachineIdentityConflict, $"The agent's fingerprint does not match machine {Machine.Name}'s registration.");
-        }
-        var now = time.GetUtcNow();
-        var live = Machine.Online && Machine.LastHeartbeat is { } last && now - last < Limits.MachineOfflineAfter;
-        if (instance is not null && live && Machine.AgentInstanceId is { } holder && holder != instance)
-        {
-            throw new DomainException(DomainErrorCode.MachineIdentityConflict,
-                $"Machine {Machine.Name} is already connected from another agent; a second live agent with the same identity (a cloned machine?) is refused.");
-        }
-        DomainException.Require(heartbeat.SignedInUsers is { Count: <= 1000 }, "signedInUsers must list at most 1,000 users.");
-        var users = heartbeat.SignedInUsers.Select(u => Validate.Name(u, "signedInUsers", Limits.MaxNameLength)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var changed = availabilityUnreported || !Machine.Online || Machine.AgentInstanceId != instance || !users.SequenceEqual(Machine.SignedInUsers)
-            || (heartbeat.Maintenance is { } maintenance && maintenance != Machine.Maintenance);
         var cameOnline = !Machine.Online;
-        Machine.LastHeartbeat = now;
-        Machine.AgentInstanceId = instance;
-        Machine.Online = true;
-        Machine.SignedInUsers = users;
-        Machine.Maintenance = heartbeat.Maintenance ?? Machine.Maintenance;
+        var changed = heartbeats.Accept(heartbeat, time.GetUtcNow()) || availabilityUnreported;
         events.MachineChanged(Id);
         if (cameOnline)
         {
@@ -247,11 +213,7 @@ internal sealed class MachineGrain(
 
     public Task<IReadOnlyList<Assignment>> TakeAssignments(int max = int.MaxValue) => Task.FromResult(inbox.Take(max));
 
-    public Task<IReadOnlyList<Assignment>> WaitForAssignments(int max, TimeSpan wait)
-    {
-        DomainException.Require(max > 0 && wait >= TimeSpan.Zero && wait <= MaxWait, $"max must be positive and wait at most {MaxWait.TotalSeconds} s.");
-        return inbox.WaitAndTakeAsync(max, wait, time);
-    }
+    public Task<IReadOnlyList<Assignment>> WaitForAssignments(int max, TimeSpan wait) => inbox.WaitAndTakeAsync(max, wait, time);
 
     public Task<IReadOnlyList<RunNotEnded>> RunsIn(RunStatus? status) => Task.FromResult(inbox.RunsIn(status));
 
@@ -362,23 +324,19 @@ internal sealed class MachineGrain(
         {
             return;
         }
-        var silent = Machine.LastHeartbeat is not { } last || time.GetUtcNow() - last >= Limits.MachineOfflineAfter;
-        if (!Machine.Created || !Machine.Online || silent)
+        var liveness = heartbeats.Check(time.GetUtcNow());
+        if (liveness != MachineLiveness.Live)
         {
-            if (await this.GetReminder(LivenessReminder) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
+            await StopLivenessReminderAsync();
         }
-        if (Machine.Created && Machine.Online && silent)
+        if (liveness == MachineLiveness.Silent)
         {
             Machine.Online = false;
             await SaveAndReportAsync();
         }
     }
 
-    private MachineAvailability Availability() =>
-        new(Id, Machine.Name, Machine.Online, Machine.Maintenance, Machine.MaxSessions, [.. Machine.SignedInUsers], [.. Machine.FailedCredentials.Keys]);
+    private MachineAvailability Availability() => MachineViews.Availability(Id, Machine);
 
     private async Task SaveAndReportAsync()
     {
@@ -413,23 +371,13 @@ internal sealed class MachineGrain(
         }
     }
 
-    private int Sessions(MachineKind kind, int requested)
+    private async Task StopLivenessReminderAsync()
     {
-        if (kind == MachineKind.Desktop)
+        if (await this.GetReminder(LivenessReminder) is { } reminder)
         {
-            DomainException.Require(requested == 1, "A desktop machine runs exactly one session.");
-            return 1;
+            await this.UnregisterReminder(reminder);
         }
-        DomainException.Require(requested >= 1 && requested <= Limits.MaxSessionsPerMachine, $"maxSessions must be 1 to {Limits.MaxSessionsPerMachine}.");
-        return requested;
     }
 
-    private MachineView View(ResourceAccess? access)
-    {
-        var sessions = inbox.Sessions(Machine.SignedInUsers);
-        var status = Machine.Maintenance ? MachineStatus.Maintenance : Machine.Online ? MachineStatus.Online : MachineStatus.Offline;
-        return new MachineView(Id, Machine.Name, Machine.Description, status, Machine.Kind, Machine.MaxSessions, Machine.GroupId, sessions,
-            Machine.LastHeartbeat, Machine.AgentVersion, Machine.Os, Machine.Access.Owner ?? new PrincipalRef("", ""), access);
-    }
-
+    private MachineView View(ResourceAccess? access) => MachineViews.View(Id, Machine, inbox.Sessions(Machine.SignedInUsers), access);
 }

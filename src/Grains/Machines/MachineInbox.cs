@@ -7,6 +7,11 @@ namespace MachineGrid.Grains;
 internal sealed class MachineInbox(Func<MachineState> machine)
 {
     private const int RememberedWithdrawals = 256;
+
+    // Orleans deactivates a machine only once its running calls end, waits included: short slices keep a deactivation
+    // (idle collection, a stopping silo) from waiting long on a long-poll.
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
+
     private readonly HashSet<(string RunId, DateTimeOffset AcknowledgeBy)> withdrawn = [];
     private readonly Queue<(string RunId, DateTimeOffset AcknowledgeBy)> withdrawnOrder = new();
     private TaskCompletionSource? offered;
@@ -73,9 +78,10 @@ internal sealed class MachineInbox(Func<MachineState> machine)
         return found;
     }
 
-    /// <summary>Takes what is pending, or waits up to <paramref name="wait"/> for an offer and takes then.</summary>
+    /// <summary>Takes what is pending, or waits up to <paramref name="wait"/> (at most <see cref="MaxWait"/>) for an offer and takes then.</summary>
     public async Task<IReadOnlyList<Assignment>> WaitAndTakeAsync(int max, TimeSpan wait, TimeProvider time)
     {
+        DomainException.Require(max > 0 && wait >= TimeSpan.Zero && wait <= MaxWait, $"max must be positive and wait at most {MaxWait.TotalSeconds} s.");
         var taken = Take(max);
         if (taken.Count > 0 || wait <= TimeSpan.Zero)
         {

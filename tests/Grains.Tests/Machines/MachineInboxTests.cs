@@ -61,6 +61,19 @@ public sealed class MachineInboxTests
         Assert.Empty(inbox.Take(10));
     }
 
+    [Fact]
+    public async Task A_poll_that_would_wait_beyond_the_limit_or_takes_nothing_is_refused()
+    {
+        inbox.Offer(Offer("r-1", First));
+
+        foreach (var (max, wait) in new[] { (1, MachineInbox.MaxWait + TimeSpan.FromTicks(1)), (1, TimeSpan.FromTicks(-1)), (0, TimeSpan.Zero) })
+        {
+            var refused = await Assert.ThrowsAsync<DomainException>(() => inbox.WaitAndTakeAsync(max, wait, TimeProvider.System));
+            Assert.Equal(DomainErrorCode.Validation, refused.Code);
+        }
+        Assert.Single(await inbox.WaitAndTakeAsync(1, MachineInbox.MaxWait, TimeProvider.System));
+    }
+
     private static Assignment Offer(string runId, DateTimeOffset acknowledgeBy) =>
         new(runId, "flow", RunMode.Unattended, "c-1", "robot", acknowledgeBy, acknowledgeBy.AddHours(1), acknowledgeBy.AddMinutes(-1));
 }
