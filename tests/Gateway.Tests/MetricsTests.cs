@@ -26,13 +26,11 @@ public sealed class MetricsTests(GatewayFixture fixture) : IClassFixture<Gateway
         (await machine.Agent.PostAsync($"api/v1/agent/runs/{runId}/start")).Is(HttpStatusCode.NoContent);
         (await machine.Agent.PostAsync($"api/v1/agent/runs/{runId}/complete", new { status = "Succeeded" })).Is(HttpStatusCode.NoContent);
         var after = before;
-        // Orleans' catalog gauge is observed at each scrape; in a full run (several silos in this process) one scrape
-        // was seen without it, so it is waited for with the run rather than asserted on a single scrape.
         await Eventually.True(async () =>
         {
             after = await ScrapeAsync();
-            return Entered(after, "Succeeded") > Entered(before, "Succeeded") && after.Series("orleans_catalog_activations").Any(series => series.Value > 0);
-        }, "the scrape counts the succeeded run and shows Orleans' activations");
+            return Entered(after, "Succeeded") > Entered(before, "Succeeded");
+        }, "the scrape counts the succeeded run");
 
         Assert.Equal(secret, assignment.Json.GetProperty("credential").GetProperty("secret").GetString());
         foreach (var status in new[] { "Queued", "Assigned", "Running", "Succeeded" })
@@ -41,6 +39,10 @@ public sealed class MetricsTests(GatewayFixture fixture) : IClassFixture<Gateway
         }
         Assert.True(after.Sum(AssignmentLatencyCount) > before.Sum(AssignmentLatencyCount), $"No assignment latency recorded: {Excerpt(after, "machinegrid_run_assignment")}");
         Assert.NotEmpty(after.Series(QueueDepth));
+        // Orleans' catalog meters count this silo's activations. Any of them will do: in a full ./test.sh (many silos
+        // in this process, one after another) the activations gauge alone was missing from every scrape of one host.
+        Assert.True(after.All.Any(series => series.Name.StartsWith("orleans_catalog_activation", StringComparison.Ordinal) && series.Value > 0),
+            $"No Orleans catalog series: {Excerpt(after, "orleans_catalog")}");
         Assert.True(after.Sum(StorageCommitCount) > 0, $"No storage commit recorded: {Excerpt(after, "machinegrid_storage")}");
         foreach (var value in new[] { secret, Grid.Password, fixture.Host.AdminKey, machine.Key, runId, group.GroupId, group.CredentialId, machine.Id, group.Username })
         {

@@ -8,15 +8,15 @@ public sealed class PrometheusText(string body)
     /// <summary>The scraped text.</summary>
     public string Body { get; } = body;
 
+    /// <summary>Every series of the scrape.</summary>
+    public IEnumerable<(string Name, string Labels, double Value)> All =>
+        Body.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(line => !line.StartsWith('#'))
+            .Select(Parse);
+
     /// <summary>Every series of the metric, as its label text and value.</summary>
     public IReadOnlyList<(string Labels, double Value)> Series(string name) =>
-    [
-        .. Body.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(line => !line.StartsWith('#'))
-            .Select(Parse)
-            .Where(series => series.Name == name)
-            .Select(series => (series.Labels, series.Value)),
-    ];
+        [.. All.Where(series => series.Name == name).Select(series => (series.Labels, series.Value))];
 
     /// <summary>The sum of the metric's series that carry the label (all of them when none is given); 0 when there are none.</summary>
     public double Sum(string name, string? label = null) =>
