@@ -1,3 +1,4 @@
+using MachineGrid.Persistence;
 using Microsoft.Extensions.Options;
 
 namespace MachineGrid.Grains;
@@ -310,7 +311,15 @@ internal sealed class MachineGroupGrain : Grain, IMachineGroupGrain
 
     public Task RunStarted(string runId, string machineId) => scheduler.Start(runId, machineId) ? CommitAsync() : Task.CompletedTask;
 
-    public Task RunEnded(string runId) => scheduler.End(runId) ? CommitAsync() : Task.CompletedTask;
+    public async Task RunEnded(string runId)
+    {
+        // The write that hands the freed session its next run: the machine waits on it, so it passes queued submissions.
+        using var urgent = WritePriority.Urgent();
+        if (scheduler.End(runId))
+        {
+            await CommitAsync();
+        }
+    }
 
     public Task Remove(string runId) => CommitAsync(() => scheduler.Remove(runId));
 

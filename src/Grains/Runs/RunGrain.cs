@@ -1,3 +1,4 @@
+using MachineGrid.Persistence;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -262,6 +263,8 @@ internal sealed class RunGrain(
             return;
         }
         DemandOn(machineId);
+        // The machine's agent waits on this write (with its group's) before it takes its next run.
+        using var urgent = WritePriority.Urgent();
         Run.Outputs = Validate.Optional(outputs, "outputs", Limits.MaxInputsLength);
         Run.Error = Validate.Optional(error, "error", Limits.MaxDescriptionLength);
         await EndAsync(succeeded ? RunStatus.Succeeded : RunStatus.Failed, succeeded ? RunStatusReason.Completed : RunStatusReason.FlowFailed);

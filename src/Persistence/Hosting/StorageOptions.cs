@@ -21,6 +21,12 @@ public sealed class StorageOptions
 
     public long MaxBatchBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// The most ordinary writes that join a commit of urgent ones (<see cref="WritePriority"/>), so that commit stays
+    /// short while a burst of ordinary writes waits.
+    /// </summary>
+    public int MaxWritesBesideUrgent { get; set; } = 128;
+
     /// <summary>Connections in the PostgreSQL pool; keep it well under the server's <c>max_connections</c>.</summary>
     public int MaxPoolSize { get; set; } = 32;
 
@@ -56,9 +62,9 @@ public sealed class StorageOptions
         {
             throw new StorageConfigurationException("MachineGrid storage: StorageName is empty.");
         }
-        if (MaxBatchWrites < 1 || MaxBatchBytes < 1 || MaxPoolSize < 2)
+        if (MaxBatchWrites < 1 || MaxBatchBytes < 1 || MaxWritesBesideUrgent < 1 || MaxPoolSize < 2)
         {
-            throw new StorageConfigurationException("MachineGrid storage: MaxBatchWrites and MaxBatchBytes must be positive, and MaxPoolSize at least 2.");
+            throw new StorageConfigurationException("MachineGrid storage: MaxBatchWrites, MaxBatchBytes and MaxWritesBesideUrgent must be positive, and MaxPoolSize at least 2.");
         }
         ArgumentNullException.ThrowIfNull(Json);
         if (PostgresConnectionString is not null)

@@ -4,21 +4,21 @@ using Microsoft.Extensions.Logging;
 namespace MachineGrid.Persistence.Writes;
 
 /// <summary>
-/// The writer of one database. A loop takes every write waiting, commits them in one transaction, and completes each
-/// caller with its own outcome once the commit returned. A failed commit fails every write of that batch.
+/// The writer of one database. A loop takes the writes waiting (<see cref="CommitQueue"/>), commits them in one
+/// transaction, and completes each caller with its own outcome once the commit returned. A failed commit fails every write of that batch.
 /// With group commit off, each write commits alone, concurrently, as one transaction per write.
 /// </summary>
 internal sealed class GroupCommitter : IAsyncDisposable
 {
     private readonly StorageDatabase database;
     private readonly ILogger logger;
-    private readonly BatchLoop<PendingWrite>? queue;
+    private readonly CommitQueue? queue;
 
     public GroupCommitter(StorageDatabase database, StorageOptions options, ILogger logger)
     {
         this.database = database;
         this.logger = logger;
-        queue = options.GroupCommit ? new BatchLoop<PendingWrite>(CommitAsync, options.MaxBatchWrites, options.MaxBatchBytes, write => write.PayloadLength) : null;
+        queue = options.GroupCommit ? new CommitQueue(CommitAsync, options.MaxBatchWrites, options.MaxBatchBytes, options.MaxWritesBesideUrgent) : null;
     }
 
     public Task Submit(PendingWrite write)
@@ -27,7 +27,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
         {
             return CommitAsync([write]);
         }
-        if (!queue.TryAdd(write))
+        if (!queue.TryAdd(write, WritePriority.IsUrgent))
         {
             throw new ObjectDisposedException(nameof(GroupCommitter), "The storage is shut down and accepts no more writes.");
         }

@@ -8,6 +8,12 @@ internal abstract class PendingWrite
 {
     public abstract int PayloadLength { get; }
 
+    /// <summary>Its place in the order writes were made, set when it is queued.</summary>
+    public long Sequence { get; set; }
+
+    /// <summary>The grain state and the rows it writes.</summary>
+    public abstract IEnumerable<WriteTarget> Targets();
+
     public abstract void Complete();
 
     public abstract void Fail(Exception exception);
@@ -41,6 +47,15 @@ internal sealed class PendingStateWrite(string grainId, string stateName, string
 
     public override int PayloadLength => (Json?.Length ?? 0) + Rows.Sum(row => row.Key.Length + (row.Value?.Length ?? 0));
 
+    public override IEnumerable<WriteTarget> Targets()
+    {
+        yield return new WriteTarget(GrainId, StateName, IsRow: false);
+        foreach (var row in Rows)
+        {
+            yield return new WriteTarget(row.Table, row.Key, IsRow: true);
+        }
+    }
+
     public void RecordOutcome(bool wasApplied) => applied = wasApplied;
 
     public override void Complete()
@@ -73,6 +88,8 @@ internal sealed class PendingRowsWrite(RowChange[] rows) : PendingWrite
 
     public override int PayloadLength => Rows.Sum(row => row.Key.Length + (row.Value?.Length ?? 0));
 
+    public override IEnumerable<WriteTarget> Targets() => Rows.Select(row => new WriteTarget(row.Table, row.Key, IsRow: true));
+
     public override void Complete() => completion.TrySetResult();
 
     public override void Fail(Exception exception) => completion.TrySetException(exception);
@@ -80,3 +97,6 @@ internal sealed class PendingRowsWrite(RowChange[] rows) : PendingWrite
 
 /// <summary>Raised inside the storage when a state write met another version; the grain storage turns it into Orleans' exception.</summary>
 internal sealed class StaleVersionException() : Exception("The stored version differs from the expected one.");
+
+/// <summary>A grain state (grain id and state name) or a read-model row (table and key) that a write changes.</summary>
+internal readonly record struct WriteTarget(string Scope, string Name, bool IsRow);
