@@ -51,9 +51,9 @@ internal sealed class CommitQueue : IAsyncDisposable
             else
             {
                 ordinary.Add(write);
-                foreach (var target in write.Targets())
+                for (var t = 0; t < write.TargetCount; t++)
                 {
-                    lastOrdinaryTo[target] = write.Sequence;
+                    lastOrdinaryTo[write.TargetAt(t)] = write.Sequence;
                 }
             }
             (wake, idle) = (idle, null);
@@ -84,8 +84,9 @@ internal sealed class CommitQueue : IAsyncDisposable
             var ordinaryCount = urgentCount == 0 ? OrdinaryPrefix(maxBatch) : OrdinaryPrefix(Math.Min(besideUrgent, maxBatch - urgentCount));
             for (var i = 0; i < urgentCount; i++)
             {
-                foreach (var target in urgent[i].Targets())
+                for (var t = 0; t < urgent[i].TargetCount; t++)
                 {
+                    var target = urgent[i].TargetAt(t);
                     if (lastOrdinaryTo.TryGetValue(target, out var last))
                     {
                         var before = last < urgent[i].Sequence ? PositionOf(last) : LastPositionBefore(urgent[i].Sequence, target, ordinaryCount);
@@ -102,8 +103,9 @@ internal sealed class CommitQueue : IAsyncDisposable
             for (var i = 0; i < ordinaryCount; i++)
             {
                 var write = ordinary[i];
-                foreach (var target in write.Targets())
+                for (var t = 0; t < write.TargetCount; t++)
                 {
+                    var target = write.TargetAt(t);
                     if (lastOrdinaryTo.TryGetValue(target, out var last) && last == write.Sequence)
                     {
                         lastOrdinaryTo.Remove(target);
@@ -137,7 +139,7 @@ internal sealed class CommitQueue : IAsyncDisposable
     {
         for (var position = PositionOf(sequenceNumber) - 1; position >= taken; position--)
         {
-            if (ordinary[position].Targets().Contains(target))
+            if (ordinary[position].Writes(target))
             {
                 return position;
             }

@@ -11,8 +11,22 @@ internal abstract class PendingWrite
     /// <summary>Its place in the order writes were made, set when it is queued.</summary>
     public long Sequence { get; set; }
 
-    /// <summary>The grain state and the rows it writes.</summary>
-    public abstract IEnumerable<WriteTarget> Targets();
+    /// <summary>How many grain states and rows it writes; <see cref="TargetAt"/> names them (no enumerator per write).</summary>
+    public abstract int TargetCount { get; }
+
+    public abstract WriteTarget TargetAt(int index);
+
+    public bool Writes(WriteTarget target)
+    {
+        for (var i = 0; i < TargetCount; i++)
+        {
+            if (TargetAt(i) == target)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     public abstract void Complete();
 
@@ -47,14 +61,10 @@ internal sealed class PendingStateWrite(string grainId, string stateName, string
 
     public override int PayloadLength => (Json?.Length ?? 0) + Rows.Sum(row => row.Key.Length + (row.Value?.Length ?? 0));
 
-    public override IEnumerable<WriteTarget> Targets()
-    {
-        yield return new WriteTarget(GrainId, StateName, IsRow: false);
-        foreach (var row in Rows)
-        {
-            yield return new WriteTarget(row.Table, row.Key, IsRow: true);
-        }
-    }
+    public override int TargetCount => 1 + Rows.Length;
+
+    public override WriteTarget TargetAt(int index) =>
+        index == 0 ? new WriteTarget(GrainId, StateName, IsRow: false) : new WriteTarget(Rows[index - 1].Table, Rows[index - 1].Key, IsRow: true);
 
     public void RecordOutcome(bool wasApplied) => applied = wasApplied;
 
@@ -88,7 +98,9 @@ internal sealed class PendingRowsWrite(RowChange[] rows) : PendingWrite
 
     public override int PayloadLength => Rows.Sum(row => row.Key.Length + (row.Value?.Length ?? 0));
 
-    public override IEnumerable<WriteTarget> Targets() => Rows.Select(row => new WriteTarget(row.Table, row.Key, IsRow: true));
+    public override int TargetCount => Rows.Length;
+
+    public override WriteTarget TargetAt(int index) => new(Rows[index].Table, Rows[index].Key, IsRow: true);
 
     public override void Complete() => completion.TrySetResult();
 
