@@ -313,12 +313,8 @@ internal sealed class MachineGroupGrain : Grain, IMachineGroupGrain
 
     public async Task RunEnded(string runId)
     {
-        // The write that hands the freed session its next run: the machine waits on it, so it passes queued submissions.
-        using var urgent = WritePriority.Urgent();
-        if (scheduler.End(runId))
-        {
-            await CommitAsync();
-        }
+        using var urgent = WritePriority.Urgent(); // it hands the freed session its next run: it passes queued submissions
+        await (scheduler.End(runId) ? CommitAsync() : Task.CompletedTask);
     }
 
     public Task Remove(string runId) => CommitAsync(() => scheduler.Remove(runId));
