@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+
 namespace MachineGrid.Grains;
 
 /// <summary>
@@ -14,15 +16,18 @@ internal sealed class MachineRunReports(IGrainFactory grains, MachineInbox inbox
     public async Task StartAsync(string runId)
     {
         DemandPlaced(runId);
-        await Group.RunStarted(runId, machineId);
+        // The group's row is the record of the start, and the run's index rows follow it: the two writes share a commit
+        // rather than wait one for the other, and the agent is answered once both are durable.
+        var recorded = Group.RunStarted(runId, machineId);
+        var told = grains.GetGrain<IRunGrain>(runId).Started(machineId);
         try
         {
-            await grains.GetGrain<IRunGrain>(runId).Started(machineId);
+            await Task.WhenAll(recorded, told);
         }
-        catch (DomainException ex) when (ex.Code == DomainErrorCode.NotFound)
+        catch when (told.Exception?.InnerException is DomainException { Code: DomainErrorCode.NotFound } missing)
         {
             await DropMissingAsync(runId);
-            throw;
+            ExceptionDispatchInfo.Throw(missing);
         }
         inbox.MarkStarted(runId);
     }

@@ -241,6 +241,13 @@ internal sealed class RunGrain(
     public async Task Started(string machineId)
     {
         DemandCreated();
+        if (Run.Status == RunStatus.Queued
+            && await GrainFactory.GetGrain<IMachineGroupGrain>(Run.GroupId).PlacementOf(this.GetPrimaryKeyString()) is { } placed
+            && placed.MachineId == machineId)
+        {
+            // The machine's report overtook its group's one-way announcement of the assignment: they come from two grains.
+            Place(placed.MachineId, placed.Credential, placed.AssignedAt);
+        }
         // Already started there: a run activated after its group recorded the start, or an agent repeating itself.
         if (Run.Status == RunStatus.Running && Run.MachineId == machineId)
         {
@@ -251,7 +258,7 @@ internal sealed class RunGrain(
             throw new DomainException(DomainErrorCode.InvalidState, $"Run {this.GetPrimaryKeyString()} is not assigned to machine {machineId}.");
         }
         MarkStarted(time.GetUtcNow(), Run.Attempts + 1);
-        // The group wrote the start before the machine told the run.
+        // The machine asked the group to record the start at the same time: it answers its agent once both are durable.
         await IndexAsync();
     }
 
