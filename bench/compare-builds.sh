@@ -32,6 +32,8 @@ for k in "${!revs[@]}"; do
 done
 
 pg_start "$dir"
+echo "warm-up run of ${revs[0]} (unrecorded)"
+pg_warm_up dotnet "${dlls[0]}" "$@" --storage postgres --postgres
 
 results="$dir/results.tsv"
 : >"$results"

@@ -20,6 +20,9 @@ source bench/throwaway-postgres.sh
 dir=$(mktemp -d /tmp/machinegrid-compare-XXXX)
 trap 'pg_stop; rm -rf "$dir"' EXIT
 pg_start "$dir"
+echo "warm-up run, inproc (unrecorded)"
+pg_warm_up dotnet "$bench" lifecycle --mode inproc --concurrency 1000 --groups 20 --machines-per-group 50 --runs "$runs" \
+  --warmup "$warmup" --storage postgres --postgres
 
 results="$dir/results.tsv"
 : >"$results"

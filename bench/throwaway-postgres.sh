@@ -5,6 +5,8 @@
 #   pg_fresh_database NAME  creates the database; prints its connection string
 #   pg_drop_database NAME   drops it and checkpoints: a finished run's database would otherwise be vacuumed, and its
 #                           writes checkpointed, during the next run, so each run starts on a quiet server
+#   pg_warm_up CMD...       runs CMD once, unrecorded, on a fresh database given as its last argument: the first run on
+#                           a freshly started server was 3-7 times slower here than the next (docs/benchmarks.md)
 
 as_pg=()
 pg_bin=""
@@ -36,6 +38,13 @@ pg_fresh_database() {
 
 pg_drop_database() {
   pg_psql -c "drop database $1 with (force)" -c "checkpoint" >/dev/null
+}
+
+pg_warm_up() {
+  local cs
+  cs=$(pg_fresh_database warmup)
+  "$@" "$cs" >/dev/null
+  pg_drop_database warmup
 }
 
 # record_run RESULTS ROUND LABEL LINE: prints a run's JSON line and appends it to the results file that
